@@ -1,0 +1,33 @@
+// Memory of a child process from /proc/PID/status (Linux only).
+import { readFileSync } from 'node:fs';
+
+/**
+ * VmRSS (resident now) and VmHWM (peak resident, "high water mark") of `pid`
+ * in bytes; undefined fields when /proc is unavailable or the process is gone.
+ */
+export function procMemory(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return { rssBytes: undefined, peakRssBytes: undefined };
+  }
+  const field = (name) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
+    return m ? Number(m[1]) * 1024 : undefined;
+  };
+  return { rssBytes: field('VmRSS'), peakRssBytes: field('VmHWM') };
+}
+
+/** User + system CPU time of `pid` in seconds, from /proc/PID/stat; undefined when unavailable. */
+export function procCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(rest[11]) + Number(rest[12]);
+    return ticks / 100; // USER_HZ is 100 on every Linux Node supports
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,513 @@
+#!/usr/bin/env node
+// `npm run bench:processors` — spans per second through the SLO processor.
+//
+// No HTTP, one thread: pre-built objects shaped like OpenTelemetry
+// ReadableSpan are fed to SloSpanProcessor.onEnd (which fills a SpanSample
+// and calls SloEngine.record), in scenarios:
+//   default       the default objectives (availability 99.9 %, latency
+//                 200 ms at 95 %; server spans, every service, 30d)
+//   group-by-100  the same objectives with group_by: [http.route] over 100 routes
+// Per scenario: warm-up, then several timed batches (process.hrtime.bigint);
+// median spans/s and ns/span, heap before/after and GCs seen during the timed
+// part (PerformanceObserver 'gc'). Then bytes per SLO series: N distinct
+// routes, heap (+ typed-array memory) growth after global.gc() divided by
+// the series created; and the time engine.evaluate() takes over them.
+// Writes bench/results/processors.json. Exits 0 whatever the goal says.
+//
+// Each scenario (and the memory measurement) runs in a fresh child process
+// started with --expose-gc and, when taskset is available, pinned to one CPU:
+// a second SloEngine in the same process runs measurably differently (JIT
+// feedback and allocation from the first one), while the agent has exactly
+// one. So `node bench/processors.bench.mjs` needs no extra flag.
+//
+// Options: --batches N (5) --batch-spans N (2000000) --warmup-spans N (1000000)
+//          --series N (2000) --out FILE --no-pin
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { machineInfo } from './lib/machine.mjs';
+import { median, min, max, round } from './lib/stats.mjs';
+import { printTable } from './lib/table.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
+const GOAL_SPANS_PER_SEC = 1_000_000;
+
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '5' },
+    'batch-spans': { type: 'string', default: '2000000' },
+    'warmup-spans': { type: 'string', default: '1000000' },
+    series: { type: 'string', default: '2000' },
+    out: { type: 'string', default: path.join(benchDir, 'results', 'processors.json') },
+    'no-pin': { type: 'boolean', default: false },
+    child: { type: 'string' }, // internal: run one task and print its JSON
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(
+    'usage: node [--expose-gc] bench/processors.bench.mjs [--batches 5] [--batch-spans 2000000]\n' +
+      '       [--warmup-spans 1000000] [--series 2000] [--no-pin] [--out bench/results/processors.json]\n',
+  );
+  process.exit(0);
+}
+
+// --- Parameters -------------------------------------------------------------------
+
+function positiveInt(name, value) {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    process.stderr.write(`--${name} must be a positive integer, got ${value}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const params = {
+  batches: positiveInt('batches', args.batches),
+  batchSpans: positiveInt('batch-spans', args['batch-spans']),
+  warmupSpans: positiveInt('warmup-spans', args['warmup-spans']),
+  seriesForBytes: positiveInt('series', args.series),
+  poolSize: 1024,
+  routes: 100,
+  share5xx: 0.02,
+  shareSlow: 0.06,
+};
+
+// --- The code under test (compiled) -------------------------------------------------
+
+const dist = (p) => path.join(repoRoot, 'dist', p);
+const DIST_FILES = ['src/engine/slo-engine.js', 'processors/slo/slo-span-processor.js', 'processors/slo/config.js', 'src/clock.js'];
+function checkBuilt() {
+  for (const file of DIST_FILES) {
+    if (!existsSync(dist(file))) {
+      process.stderr.write(`dist/${file} is missing: build first (npx tsc -p tsconfig.json)\n`);
+      process.exit(1);
+    }
+  }
+}
+
+// Loaded only in the child processes that measure.
+let SloEngine, SloSpanProcessor, createDefaultConfig, resolveSloProcessorSettings, systemClock;
+function loadCode() {
+  checkBuilt();
+  const require = createRequire(import.meta.url);
+  ({ SloEngine } = require(dist('src/engine/slo-engine.js')));
+  ({ SloSpanProcessor } = require(dist('processors/slo/slo-span-processor.js')));
+  ({ createDefaultConfig, resolveSloProcessorSettings } = require(dist('processors/slo/config.js')));
+  ({ systemClock } = require(dist('src/clock.js')));
+}
+
+const silentLogger = { errors: [], error(message, error) { this.errors.push(`${message}${error ? `: ${error}` : ''}`); }, warn() {}, info() {}, debug() {} };
+
+function settingsFor(groupBy, maxSeries) {
+  const config = createDefaultConfig();
+  if (groupBy) {
+    config.objectives = config.objectives.map((o) => ({ ...o, group_by: groupBy, ...(maxSeries !== undefined && { max_series: maxSeries }) }));
+  }
+  return resolveSloProcessorSettings(config);
+}
+
+function build(settings) {
+  const engine = new SloEngine(settings.objectives, { clock: systemClock });
+  const processor = new SloSpanProcessor({ engine, logger: silentLogger, evaluationIntervalMs: settings.evaluationIntervalMs });
+  return { engine, processor };
+}
+
+// --- ReadableSpan-shaped objects ----------------------------------------------------
+
+// OpenTelemetry API numbering.
+const SpanKind = { INTERNAL: 0, SERVER: 1, CLIENT: 2 };
+const SpanStatusCode = { UNSET: 0, OK: 1, ERROR: 2 };
+
+/** One Resource-like object for every span, as an SDK TracerProvider has. */
+const resource = {
+  attributes: {
+    'service.name': 'shop',
+    'service.version': '1.0.0',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.name': 'opentelemetry',
+    'telemetry.sdk.version': '2.12.0',
+    'host.name': 'bench',
+    'process.pid': process.pid,
+  },
+};
+
+function hrTime(ms) {
+  const s = Math.floor(ms / 1000);
+  return [s, Math.round((ms - s * 1000) * 1e6)];
+}
+
+/** Deterministic pseudo-random numbers, so every run feeds the same spans. */
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * `size` server spans over `routes` routes: ~2 % answered 5xx (status ERROR, as the
+ * HTTP instrumentation sets it), ~6 % slower than 200 ms, the rest 1–50 ms.
+ * endTime within the last second.
+ */
+function spanPool(size, routes, seed = 42) {
+  const random = rng(seed);
+  const now = Date.now();
+  const methods = ['GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE'];
+  const pool = [];
+  for (let i = 0; i < size; i++) {
+    const route = `/api/r${i % routes}/:id`;
+    const method = methods[i % methods.length];
+    const r = random();
+    const failed = r < params.share5xx;
+    const slow = !failed && r < params.share5xx + params.shareSlow;
+    const durationMs = slow ? 200 + random() * 800 : 1 + random() * 49;
+    const status = failed ? (random() < 0.5 ? 500 : 503) : i % 17 === 0 ? 404 : 200;
+    const endMs = now - random() * 1000;
+    pool.push({
+      name: `${method} ${route}`,
+      kind: SpanKind.SERVER,
+      resource,
+      status: { code: failed ? SpanStatusCode.ERROR : SpanStatusCode.UNSET },
+      startTime: hrTime(endMs - durationMs),
+      endTime: hrTime(endMs),
+      duration: hrTime(durationMs),
+      attributes: {
+        'http.request.method': method,
+        'http.route': route,
+        'http.response.status_code': status,
+        'url.scheme': 'http',
+        'server.address': '127.0.0.1',
+        'server.port': 3000,
+        'network.protocol.version': '1.1',
+      },
+      links: [],
+      events: [],
+      ended: true,
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+      instrumentationScope: { name: '@opentelemetry/instrumentation-http', version: '0.208.0' },
+      spanContext: () => ({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 }),
+    });
+  }
+  return pool;
+}
+
+// --- GC counting ---------------------------------------------------------------------
+
+const gcEntries = [];
+let gcObserver;
+function observeGc() {
+  gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcEntries.push({ start: e.startTime, duration: e.duration, kind: e.detail?.kind ?? e.kind });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
+const GC_KIND = { 1: 'scavenge', 2: 'markSweepCompact', 4: 'incremental', 8: 'weakCallbacks' };
+
+/** GC entries are delivered asynchronously: let them arrive, then count those inside [from, to]. */
+async function gcsBetween(from, to) {
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 10));
+  const inside = gcEntries.filter((e) => e.start >= from && e.start <= to);
+  const byKind = {};
+  for (const e of inside) byKind[GC_KIND[e.kind] ?? String(e.kind)] = (byKind[GC_KIND[e.kind] ?? String(e.kind)] ?? 0) + 1;
+  return { count: inside.length, totalMs: round(inside.reduce((n, e) => n + e.duration, 0), 3), byKind };
+}
+
+const MB = 2 ** 20;
+function heap() {
+  const m = process.memoryUsage();
+  return { heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, external: m.external };
+}
+
+// --- Throughput -------------------------------------------------------------------------
+
+function feed(processor, pool, count) {
+  const mask = pool.length - 1; // pool length is a power of two
+  for (let i = 0; i < count; i++) processor.onEnd(pool[i & mask]);
+}
+
+function countedEvents(engine) {
+  let total = 0;
+  engine.collect((_series, status) => {
+    total += status.goodEvents + status.badEvents;
+  });
+  return total;
+}
+
+/**
+ * Heap growth per span over `spans` spans fed right after a full GC, retried
+ * with fewer spans when a GC ran in between (a GC would hide the allocation).
+ */
+async function allocationProbe(processor, pool, spans = 200_000) {
+  let fed = 0;
+  for (let attempt = 0; attempt < 5; attempt++, spans >>= 1) {
+    globalThis.gc();
+    const from = performance.now();
+    const before = process.memoryUsage().heapUsed;
+    feed(processor, pool, spans);
+    const after = process.memoryUsage().heapUsed;
+    fed += spans;
+    const gcs = await gcsBetween(from, performance.now());
+    if (gcs.count === 0) return { spans, fed, heapGrowthBytes: after - before, bytesPerSpan: round((after - before) / spans, 2) };
+  }
+  return { spans, fed, bytesPerSpan: null, note: 'a GC ran during every attempt' };
+}
+
+async function throughputScenario(name, description, settings, pool) {
+  const { engine, processor } = build(settings);
+  feed(processor, pool, params.warmupSpans);
+  globalThis.gc();
+  const heapBefore = heap();
+  const batches = [];
+  for (let b = 0; b < params.batches; b++) {
+    const from = performance.now();
+    const t0 = process.hrtime.bigint();
+    feed(processor, pool, params.batchSpans);
+    const ns = Number(process.hrtime.bigint() - t0);
+    const to = performance.now();
+    const gcs = await gcsBetween(from, to);
+    batches.push({ spans: params.batchSpans, ms: round(ns / 1e6, 2), spansPerSec: Math.round((params.batchSpans * 1e9) / ns), nsPerSpan: round(ns / params.batchSpans, 1), gcs });
+  }
+  const heapAfter = heap();
+  globalThis.gc();
+  const heapAfterGc = heap();
+  const allocation = await allocationProbe(processor, pool);
+  const fed = params.warmupSpans + params.batches * params.batchSpans + allocation.fed;
+  const counted = countedEvents(engine) / settings.objectives.length; // every span matches every objective here
+  await processor.shutdown();
+  const spansPerSec = median(batches.map((b) => b.spansPerSec));
+  const gcTotal = batches.reduce((n, b) => n + b.gcs.count, 0);
+  return {
+    name,
+    description,
+    objectives: settings.objectives.map((o) => ({ name: o.name, sli: o.sli, objective: o.objective, period: o.period, groupBy: o.groupBy, maxSeries: o.maxSeries, selector: o.selector })),
+    series: engine.seriesCount,
+    spansPerSec: Math.round(spansPerSec),
+    nsPerSpan: round(1e9 / spansPerSec, 1),
+    minSpansPerSec: min(batches.map((b) => b.spansPerSec)),
+    maxSpansPerSec: max(batches.map((b) => b.spansPerSec)),
+    gcsDuringTimedPart: gcTotal,
+    gcMsDuringTimedPart: round(batches.reduce((n, b) => n + b.gcs.totalMs, 0), 3),
+    heapUsedMb: {
+      beforeTimedPart: round(heapBefore.heapUsed / MB, 3),
+      afterTimedPart: round(heapAfter.heapUsed / MB, 3),
+      afterGc: round(heapAfterGc.heapUsed / MB, 3),
+    },
+    // Bytes allocated per span: heapUsed growth over a stretch short enough that no GC ran in it.
+    bytesAllocatedPerSpan: allocation.bytesPerSpan,
+    allocationProbe: allocation,
+    check: {
+      spansFed: fed,
+      eventsCountedPerObjective: counted,
+      processorFailures: processor.failedSpans,
+      ok: counted === fed && processor.failedSpans === 0,
+    },
+    batches,
+  };
+}
+
+// --- Bytes per series -----------------------------------------------------------------
+
+async function bytesPerSeries(n) {
+  // One span per route, built before measuring so only the engine's memory counts.
+  const spans = spanPool(n, n, 7).map((s, i) => ({ ...s, status: { code: 0 }, attributes: { ...s.attributes, 'http.route': `/api/r${i}/:id` } }));
+  const settings = settingsFor(['http.route'], n + 10);
+  const { engine, processor } = build(settings);
+  // Create and drop one engine first so that code and lazily built shapes are in place.
+  {
+    const warm = build(settingsFor(['http.route'], 50));
+    for (let i = 0; i < 50; i++) warm.processor.onEnd(spans[i]);
+    await warm.processor.shutdown();
+  }
+  globalThis.gc();
+  globalThis.gc();
+  const before = heap();
+  for (const span of spans) processor.onEnd(span);
+  globalThis.gc();
+  globalThis.gc();
+  const after = heap();
+  const series = engine.seriesCount;
+  const heapBytes = after.heapUsed - before.heapUsed;
+  const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
+  // evaluate(): what the processor's timer and every /metrics collection do, over all series.
+  const evalNs = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    engine.evaluate();
+    evalNs.push(Number(process.hrtime.bigint() - t0));
+  }
+  const collectNs = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    engine.collect(() => undefined);
+    collectNs.push(Number(process.hrtime.bigint() - t0));
+  }
+  await processor.shutdown();
+  const sample = [];
+  engine.collect((s) => {
+    if (sample.length === 0) sample.push(s.state.bytes);
+  });
+  return {
+    routes: n,
+    objectives: settings.objectives.length,
+    seriesCreated: series,
+    heapUsedGrowthBytes: heapBytes,
+    arrayBufferGrowthBytes: arrayBufferBytes,
+    bytesPerSeries: Math.round((heapBytes + arrayBufferBytes) / series),
+    heapBytesPerSeries: Math.round(heapBytes / series),
+    arrayBufferBytesPerSeries: Math.round(arrayBufferBytes / series),
+    declaredTypedArrayBytesPerSeries: sample[0] ?? null,
+    evaluateMs: round(median(evalNs) / 1e6, 3),
+    evaluateUsPerSeries: round(median(evalNs) / 1e3 / series, 3),
+    collectMs: round(median(collectNs) / 1e6, 3),
+    note:
+      'growth of heapUsed + arrayBuffers (typed-array payloads live outside the JS heap) after global.gc(), divided by the series created; ' +
+      'includes the index maps and label strings. evaluateMs: median time of one engine.evaluate() over all series.',
+  };
+}
+
+// --- Tasks (each in its own child process) ----------------------------------------------
+
+const TASKS = {
+  default: () =>
+    throughputScenario(
+      'default',
+      'default objectives (availability 99.9 %, latency 200 ms at 95 %), server spans, 1 service, 30d rolling',
+      settingsFor(undefined),
+      spanPool(params.poolSize, 8),
+    ),
+  'group-by-100': () =>
+    throughputScenario(
+      'group-by-100',
+      `default objectives with group_by: [http.route], ${params.routes} routes (${params.routes * 2} series)`,
+      settingsFor(['http.route']),
+      spanPool(params.poolSize, params.routes),
+    ),
+  memory: () => bytesPerSeries(params.seriesForBytes),
+};
+
+async function runChild(task) {
+  if (typeof globalThis.gc !== 'function') {
+    process.stderr.write('the measuring child needs node --expose-gc\n');
+    process.exit(1);
+  }
+  loadCode();
+  observeGc();
+  const result = await TASKS[task]();
+  result.loggedErrors = silentLogger.errors;
+  gcObserver.disconnect();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+// --- Orchestrator -------------------------------------------------------------------------
+
+function planPinning(machine) {
+  if (args['no-pin']) return { method: 'none', reason: '--no-pin' };
+  if (process.platform !== 'linux') return { method: 'none', reason: `platform ${process.platform}` };
+  const probe = spawnSync('taskset', ['-c', '0', 'true']);
+  if (probe.error || probe.status !== 0) return { method: 'none', reason: 'taskset not available' };
+  // The last CPU: on a 2-core machine the other one takes the rest of the system's noise.
+  return { method: 'taskset', cpus: String(machine.cores - 1), note: 'each measuring child process confined to this CPU' };
+}
+
+function spawnTask(task, pinning) {
+  const forwarded = ['--batches', String(params.batches), '--batch-spans', String(params.batchSpans), '--warmup-spans', String(params.warmupSpans), '--series', String(params.seriesForBytes)];
+  const nodeArgv = [process.execPath, '--expose-gc', fileURLToPath(import.meta.url), '--child', task, ...forwarded];
+  const argv = pinning.method === 'taskset' ? ['taskset', '-c', pinning.cpus, ...nodeArgv] : nodeArgv;
+  const child = spawnSync(argv[0], argv.slice(1), { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  if (child.error) throw new Error(`${task}: could not start: ${child.error.message}`);
+  if (child.status !== 0) throw new Error(`${task}: exited with ${child.status ?? child.signal}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
+async function main() {
+  checkBuilt();
+  const machine = machineInfo();
+  const pinning = planPinning(machine);
+  process.stdout.write(
+    `bench:processors — ${params.batches} batches × ${params.batchSpans.toLocaleString('en')} spans per scenario (after ${params.warmupSpans.toLocaleString('en')} warm-up), ` +
+      `one fresh process per scenario, pinning: ${pinning.method === 'taskset' ? `CPU ${pinning.cpus}` : pinning.reason}\n`,
+  );
+
+  const scenarios = [];
+  for (const name of ['default', 'group-by-100']) {
+    const s = spawnTask(name, pinning);
+    scenarios.push(s);
+    process.stdout.write(`  ${s.name}: ${s.spansPerSec.toLocaleString('en')} spans/s (${s.nsPerSpan} ns/span), ${s.gcsDuringTimedPart} GCs, ${s.bytesAllocatedPerSpan} B allocated/span\n`);
+  }
+  const memory = spawnTask('memory', pinning);
+
+  const pass = Object.fromEntries(scenarios.map((s) => [s.name, s.spansPerSec >= GOAL_SPANS_PER_SEC]));
+  const report = {
+    benchmark: 'processors',
+    description:
+      'SloSpanProcessor.onEnd → SloEngine.record on one thread, ReadableSpan-shaped objects from a pool, no HTTP; one fresh process per scenario. ' +
+      'Only comparable with figures from the same run on the same machine.',
+    machine,
+    pinning,
+    parameters: { ...params, nodeFlags: ['--expose-gc'], clock: 'systemClock (Date.now per span, as in the agent)' },
+    goals: { spansPerSecMin: GOAL_SPANS_PER_SEC },
+    pass,
+    scenarios,
+    memory,
+  };
+  mkdirSync(path.dirname(args.out), { recursive: true });
+  const tmp = args.out.replace(/\.json$/, '') + '.tmp.json';
+  writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
+  renameSync(tmp, args.out);
+
+  process.stdout.write('\n');
+  printTable(
+    ['scenario', 'series', 'spans/s (median)', 'ns/span', 'min..max spans/s', 'GCs', 'B alloc/span', 'heap MB before→after', 'check', `goal ≥ ${GOAL_SPANS_PER_SEC.toLocaleString('en')}`],
+    scenarios.map((s) => [
+      s.name,
+      s.series,
+      s.spansPerSec.toLocaleString('en'),
+      s.nsPerSpan,
+      `${s.minSpansPerSec.toLocaleString('en')}..${s.maxSpansPerSec.toLocaleString('en')}`,
+      s.gcsDuringTimedPart,
+      s.bytesAllocatedPerSpan,
+      `${s.heapUsedMb.beforeTimedPart}→${s.heapUsedMb.afterTimedPart}`,
+      s.check.ok ? 'ok' : 'MISMATCH',
+      pass[s.name] ? 'PASS' : 'FAIL',
+    ]),
+  );
+  process.stdout.write(
+    `\nbytes per SLO series: ${memory.bytesPerSeries.toLocaleString('en')} (heap ${memory.heapBytesPerSeries.toLocaleString('en')} + typed arrays ${memory.arrayBufferBytesPerSeries.toLocaleString('en')}; ` +
+      `${memory.seriesCreated} series; typed-array payload declared by SloWindowState.bytes: ${memory.declaredTypedArrayBytesPerSeries})\n` +
+      `engine.evaluate() over ${memory.seriesCreated} series: ${memory.evaluateMs} ms (${memory.evaluateUsPerSeries} µs/series)\n` +
+      `written to ${path.relative(process.cwd(), args.out)}\n`,
+  );
+  const broken = scenarios.filter((s) => !s.check.ok);
+  if (broken.length > 0) {
+    process.stderr.write(`count mismatch in ${broken.map((s) => s.name).join(', ')}: see check in the JSON\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (args.child !== undefined) {
+  if (!(args.child in TASKS)) {
+    process.stderr.write(`unknown task ${args.child}\n`);
+    process.exit(2);
+  }
+  runChild(args.child).catch((error) => {
+    process.stderr.write(`bench:processors ${args.child} failed: ${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error) => {
+    process.stderr.write(`bench:processors failed: ${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+}

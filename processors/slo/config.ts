@@ -1,0 +1,431 @@
+import { z } from 'zod';
+import type { ComponentFactory } from '../../src/config/component-factory';
+import { describeValue } from '../../src/config/describe-value';
+import { parseDuration } from '../../src/config/duration';
+import {
+  ALWAYS,
+  durationString,
+  emptyMeansDefaults,
+  emptyMeansNone,
+  expects,
+  nonEmptyString,
+  strictMapping,
+  uniqueStringList,
+} from '../../src/config/schema-helpers';
+import { googleAlertWindows } from '../../src/slo/alert-windows';
+import { isValidTimeZone } from '../../src/slo/calendar';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SLO_WINDOWS } from '../../src/slo/durations';
+import type {
+  AlertWindow,
+  AlertingSpec,
+  BudgetingSpec,
+  ObjectiveSpec,
+  PeriodSpec,
+  Severity,
+  SliSpec,
+  SpanSelector,
+} from '../../src/slo/objective';
+
+/*
+ * The `slo` processor's configuration:
+ *
+ *   processors:
+ *     slo:
+ *       evaluation_interval: 10s
+ *       objectives:
+ *         - name: checkout-availability
+ *           sli: { availability: {} }
+ *           objective: 99.9
+ *
+ * The YAML shape (snake_case keys, percentages, duration strings) is what
+ * users write and what the schema validates; resolveSloProcessorSettings
+ * turns it into ObjectiveSpec (ratios, milliseconds) for the engine.
+ */
+
+// ---------------------------------------------------------------------------
+// YAML shape
+
+export interface SloProcessorConfig {
+  /** How often burn rates are evaluated and alerts decided; a duration >= 1s. */
+  evaluation_interval?: string;
+  /** Absent or empty: the default objectives (availability 99.9 %, latency 200 ms at 95 %). */
+  objectives?: ObjectiveConfig[];
+}
+
+export interface ObjectiveConfig {
+  /** Unique within the processor; lower-case letters, digits and '-', at most 63 characters. It becomes the `slo` label. */
+  name: string;
+  /** `service.name` to match; absent: every service, one series each. */
+  service?: string;
+  selector?: SelectorConfig;
+  /** Exactly one key. */
+  sli: { availability?: Record<string, never>; latency?: { threshold: string } };
+  /** Percent, > 0 and < 100. */
+  objective: number;
+  /** A rolling duration (1d..90d, whole hours) or a calendar period. */
+  window?: string | { calendar: 'month' | 'week'; time_zone?: string };
+  budgeting?: 'occurrences' | { timeslices: { slice: string; target: number } };
+  /** Attribute keys whose values split the objective into series. */
+  group_by?: string[];
+  /** Series kept per objective; further label sets share one overflow series. */
+  max_series?: number;
+  alerting?: AlertingConfig;
+  /** No alert fires while the short window holds fewer events than this. */
+  min_events?: number;
+}
+
+export interface SelectorConfig {
+  /** `any` matches every kind. */
+  span_kind?: SpanKindConfig;
+  /** Operation names; `*` matches any run of characters. Empty: every operation. */
+  operations?: string[];
+  /** Span or resource attributes that must equal these values (compared as strings). */
+  attributes?: Record<string, string | number | boolean>;
+}
+
+export type SpanKindConfig = NonNullable<SpanSelector['spanKind']> | 'any';
+
+export interface AlertingConfig {
+  page?: boolean;
+  ticket?: boolean;
+  /** `google` (Sloth's defaults) or an explicit list of multiwindow rules. */
+  windows?: 'google' | AlertWindowConfig[];
+}
+
+export interface AlertWindowConfig {
+  severity: Severity;
+  /** One of the windows slowatch keeps: 5m, 30m, 1h, 2h, 6h, 1d, 3d. */
+  short_window: string;
+  long_window: string;
+  /** Share of the period's budget spent within long_window before the rule fires, in percent. */
+  error_budget_percent: number;
+}
+
+/** What the processor runs with. */
+export interface SloProcessorSettings {
+  readonly evaluationIntervalMs: number;
+  readonly objectives: readonly ObjectiveSpec[];
+}
+
+// ---------------------------------------------------------------------------
+// Defaults: everything a config may leave out is decided here.
+
+/** The processor's defaults; an empty `slo:` means exactly this. */
+export function createDefaultConfig(): Required<SloProcessorConfig> {
+  return {
+    evaluation_interval: '10s',
+    objectives: [
+      { name: 'availability', sli: { availability: {} }, objective: 99.9 },
+      { name: 'latency', sli: { latency: { threshold: '200ms' } }, objective: 95 },
+    ],
+  };
+}
+
+/** Defaults of each objective's optional keys (the default objectives above get them too). */
+export function createObjectiveDefaults(): Required<Omit<ObjectiveConfig, 'name' | 'service' | 'sli' | 'objective'>> & {
+  selector: Required<SelectorConfig>;
+  alerting: Required<AlertingConfig>;
+} {
+  return {
+    selector: { span_kind: 'server', operations: [], attributes: {} },
+    window: '30d',
+    budgeting: 'occurrences',
+    group_by: [],
+    max_series: 200,
+    alerting: { page: true, ticket: true, windows: 'google' },
+    // Sloth parity: alert on any traffic. Raise it for low-traffic services.
+    min_events: 0,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const NAME_RULE = 'lower-case letters, digits and "-" (not first or last), at most 63 characters';
+
+const SPAN_KINDS = ['server', 'client', 'internal', 'producer', 'consumer', 'any'] as const satisfies readonly SpanKindConfig[];
+
+const SLI_DESCRIPTION = '{ availability: {} } or { latency: { threshold: <duration> } }';
+const WINDOW_DESCRIPTION =
+  'a rolling window from 1d to 90d in whole hours (e.g. 30d), or { calendar: month|week, time_zone: <IANA time zone> }';
+const BUDGETING_DESCRIPTION = 'occurrences or { timeslices: { slice: <duration>, target: <percent> } }';
+const SLO_WINDOW_LABELS = SLO_WINDOWS.map((w) => w.label).join(', ');
+
+const percent = (range: string) => z.number({ error: expects(range, 'a percentage') });
+
+const selectorSchema = strictMapping(
+  {
+    span_kind: z.enum(SPAN_KINDS, { error: expects(`one of ${SPAN_KINDS.join(', ')}`) }).optional(),
+    operations: emptyMeansNone(z.array(nonEmptyString('operation name'), { error: expects('a list of operation names') })).optional(),
+    attributes: emptyMeansDefaults(
+      z.record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: expects('a string, number or boolean') }), {
+        error: expects('a mapping of attribute names to values'),
+      }),
+    ).optional(),
+  },
+  'a mapping with span_kind, operations and attributes',
+);
+
+const sliSchema = strictMapping(
+  {
+    availability: emptyMeansDefaults(strictMapping({}, 'an empty mapping: { availability: {} }')).optional(),
+    latency: emptyMeansDefaults(
+      strictMapping(
+        {
+          threshold: durationString({ description: 'a duration > 0', accepts: (ms) => ms > 0 }),
+        },
+        'a mapping with threshold, e.g. { threshold: 300ms }',
+      ),
+    ).optional(),
+  },
+  SLI_DESCRIPTION,
+).superRefine((sli, ctx) => {
+  // Runs even when other parts failed (ALWAYS), so look at what is there: not a
+  // mapping, or only unknown keys, are reported already.
+  if (typeof sli !== 'object' || sli === null || Array.isArray(sli)) return;
+  const kinds = Object.keys(sli).filter((k) => k === 'availability' || k === 'latency');
+  const hasUnknownKeys = ctx.issues.some((issue) => issue.code === 'unrecognized_keys' && (issue.path?.length ?? 0) === 0);
+  if (kinds.length === 0 && hasUnknownKeys) return;
+  if (kinds.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      input: sli,
+      message:
+        kinds.length === 0
+          ? `must have exactly one key, availability or latency: ${SLI_DESCRIPTION}, got none`
+          : `must have exactly one key, availability or latency, got both`,
+    });
+  }
+}, ALWAYS);
+
+const rollingWindowSchema = durationString({
+  description: WINDOW_DESCRIPTION,
+  accepts: (ms) => ms >= DAY_MS && ms <= 90 * DAY_MS && ms % HOUR_MS === 0,
+});
+
+const calendarWindowSchema = strictMapping(
+  {
+    calendar: z.enum(['month', 'week'], { error: expects('month or week') }),
+    time_zone: z
+      .string({ error: expects('an IANA time zone such as UTC or Europe/Berlin') })
+      .refine((tz) => isValidTimeZone(tz), { error: expects('an IANA time zone this runtime knows, such as UTC or Europe/Berlin') })
+      .optional(),
+  },
+  WINDOW_DESCRIPTION,
+);
+
+const timeslicesSchema = strictMapping(
+  {
+    slice: durationString({
+      description: 'a duration from 1s to 5m that divides 1m or is a whole number of minutes (e.g. 10s, 1m, 5m)',
+      accepts: (ms) => ms >= SECOND_MS && ms <= 5 * MINUTE_MS && (MINUTE_MS % ms === 0 || ms % MINUTE_MS === 0),
+    }),
+    target: percent('> 0 and <= 100').gt(0).lte(100),
+  },
+  'a mapping with slice and target, e.g. { slice: 1m, target: 95 }',
+);
+
+const budgetingSchema = z.union(
+  [
+    z.literal('occurrences', { error: expects(BUDGETING_DESCRIPTION) }),
+    strictMapping({ timeslices: emptyMeansDefaults(timeslicesSchema) }, BUDGETING_DESCRIPTION),
+  ],
+  { error: expects(BUDGETING_DESCRIPTION) },
+);
+
+/** Alert rules can only use windows the per-series state keeps (SLO_WINDOWS). */
+const sloWindowString = () =>
+  durationString({
+    description: `one of the windows slowatch keeps: ${SLO_WINDOW_LABELS}`,
+    accepts: (ms) => SLO_WINDOWS.some((w) => w.ms === ms),
+  });
+
+const alertWindowSchema = strictMapping(
+  {
+    severity: z.enum(['page', 'ticket'], { error: expects('page or ticket') }),
+    short_window: sloWindowString(),
+    long_window: sloWindowString(),
+    error_budget_percent: percent('> 0 and <= 100').gt(0).lte(100),
+  },
+  'a mapping with severity, short_window, long_window and error_budget_percent',
+).superRefine((rule, ctx) => {
+  const short = typeof rule?.short_window === 'string' ? safeDuration(rule.short_window) : undefined;
+  const long = typeof rule?.long_window === 'string' ? safeDuration(rule.long_window) : undefined;
+  if (short !== undefined && long !== undefined && short >= long) {
+    ctx.addIssue({
+      code: 'custom',
+      input: rule.short_window,
+      path: ['short_window'],
+      message: `must be shorter than long_window (${rule.long_window}), got ${describeValue(rule.short_window)}`,
+    });
+  }
+}, ALWAYS);
+
+const alertingSchema = strictMapping(
+  {
+    page: z.boolean({ error: expects('true or false') }).optional(),
+    ticket: z.boolean({ error: expects('true or false') }).optional(),
+    windows: z
+      .union(
+        [
+          z.literal('google', { error: expects('google or a list of windows') }),
+          z.array(alertWindowSchema, { error: expects('google or a list of windows') }).min(1, { error: expects('google or a non-empty list of windows') }),
+        ],
+        { error: expects('google or a list of { severity, short_window, long_window, error_budget_percent }') },
+      )
+      .optional(),
+  },
+  'a mapping with page, ticket and windows',
+);
+
+const objectiveSchema = strictMapping(
+  {
+    name: z.string({ error: expects(NAME_RULE, 'a name of') }).max(63).regex(NAME_PATTERN),
+    service: nonEmptyString('a service.name').optional(),
+    selector: emptyMeansDefaults(selectorSchema).optional(),
+    sli: sliSchema,
+    objective: percent('> 0 and < 100').gt(0).lt(100),
+    window: z.union([rollingWindowSchema, calendarWindowSchema], { error: expects(WINDOW_DESCRIPTION) }).optional(),
+    budgeting: budgetingSchema.optional(),
+    group_by: emptyMeansNone(uniqueStringList('attribute keys')).optional(),
+    max_series: z.number({ error: expects('an integer >= 1') }).int().min(1).optional(),
+    alerting: emptyMeansDefaults(alertingSchema).optional(),
+    min_events: z.number({ error: expects('an integer >= 0') }).int().min(0).optional(),
+  },
+  'a mapping describing one objective (name, sli, objective, …)',
+);
+
+const objectiveListSchema = z.array(objectiveSchema, { error: expects('a list of objectives') }).superRefine((objectives, ctx) => {
+  const firstIndex = new Map<string, number>();
+  (Array.isArray(objectives) ? objectives : []).forEach((objective, index) => {
+    const name: unknown = (objective as Partial<ObjectiveConfig> | undefined)?.name;
+    if (typeof name !== 'string') return;
+    const first = firstIndex.get(name);
+    if (first === undefined) firstIndex.set(name, index);
+    else {
+      ctx.addIssue({ code: 'custom', input: name, path: [index, 'name'], message: `duplicate objective name ${describeValue(name)}, already used by objectives[${first}]` });
+    }
+  });
+}, ALWAYS);
+
+export const sloProcessorConfigSchema: z.ZodType<SloProcessorConfig> = strictMapping(
+  {
+    evaluation_interval: durationString({ description: 'a duration >= 1s', accepts: (ms) => ms >= SECOND_MS }).optional(),
+    objectives: emptyMeansNone(objectiveListSchema).optional(),
+  },
+  'a mapping with evaluation_interval and objectives',
+);
+
+/**
+ * 99.9 → 0.999 exactly as if written 0.999 (99.9 / 100 is 0.9990000000000001):
+ * shift the decimal exponent instead of dividing.
+ */
+export function percentToRatio(percent: number): number {
+  const [mantissa, exponent] = percent.toExponential().split('e');
+  return Number(`${mantissa}e${Number(exponent) - 2}`);
+}
+
+function safeDuration(text: string): number | undefined {
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Resolution: YAML shape → runtime settings. The input has passed the schema.
+
+export function resolveSloProcessorSettings(config: SloProcessorConfig): SloProcessorSettings {
+  const defaults = createDefaultConfig();
+  const objectives = config.objectives !== undefined && config.objectives.length > 0 ? config.objectives : defaults.objectives;
+  return {
+    evaluationIntervalMs: parseDuration(config.evaluation_interval ?? defaults.evaluation_interval),
+    objectives: objectives.map(resolveObjective),
+  };
+}
+
+function resolveObjective(objective: ObjectiveConfig): ObjectiveSpec {
+  const defaults = createObjectiveDefaults();
+  return {
+    name: objective.name,
+    ...(objective.service !== undefined && { service: objective.service }),
+    selector: resolveSelector({ ...defaults.selector, ...objective.selector }),
+    sli: resolveSli(objective.sli),
+    objective: percentToRatio(objective.objective),
+    period: resolvePeriod(objective.window ?? defaults.window),
+    budgeting: resolveBudgeting(objective.budgeting ?? defaults.budgeting),
+    groupBy: [...(objective.group_by ?? defaults.group_by)],
+    maxSeries: objective.max_series ?? defaults.max_series,
+    alerting: resolveAlerting({ ...defaults.alerting, ...objective.alerting }),
+    minEvents: objective.min_events ?? defaults.min_events,
+  };
+}
+
+function resolveSelector(selector: Required<SelectorConfig>): SpanSelector {
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(selector.attributes)) attributes[key] = String(value);
+  return {
+    ...(selector.span_kind !== 'any' && { spanKind: selector.span_kind }),
+    operations: [...selector.operations],
+    attributes,
+  };
+}
+
+function resolveSli(sli: ObjectiveConfig['sli']): SliSpec {
+  if (sli.latency !== undefined) return { kind: 'latency', thresholdMs: parseDuration(sli.latency.threshold) };
+  return { kind: 'availability' };
+}
+
+function resolvePeriod(window: NonNullable<ObjectiveConfig['window']>): PeriodSpec {
+  if (typeof window === 'string') return { kind: 'rolling', durationMs: parseDuration(window) };
+  return { kind: 'calendar', unit: window.calendar, timeZone: window.time_zone ?? 'UTC' };
+}
+
+function resolveBudgeting(budgeting: NonNullable<ObjectiveConfig['budgeting']>): BudgetingSpec {
+  if (budgeting === 'occurrences') return { kind: 'occurrences' };
+  return { kind: 'timeslices', sliceMs: parseDuration(budgeting.timeslices.slice), target: percentToRatio(budgeting.timeslices.target) };
+}
+
+function resolveAlerting(alerting: Required<AlertingConfig>): AlertingSpec {
+  return {
+    page: alerting.page,
+    ticket: alerting.ticket,
+    windows: alerting.windows === 'google' ? googleAlertWindows() : resolveAlertWindows(alerting.windows),
+  };
+}
+
+/**
+ * Explicit rules have no `speed` key: within each severity the rule with the
+ * shortest long window is the quick one (as 5m/1h is for Google's page
+ * rules), the others are slow.
+ */
+function resolveAlertWindows(rules: readonly AlertWindowConfig[]): readonly AlertWindow[] {
+  const windows = rules.map((rule) => ({
+    severity: rule.severity,
+    shortWindowMs: parseDuration(rule.short_window),
+    longWindowMs: parseDuration(rule.long_window),
+    errorBudgetPercent: rule.error_budget_percent,
+  }));
+  const quickest = new Map<Severity, number>();
+  for (const w of windows) quickest.set(w.severity, Math.min(quickest.get(w.severity) ?? Infinity, w.longWindowMs));
+  const seenQuick = new Set<Severity>();
+  return windows.map((w) => {
+    const quick = w.longWindowMs === quickest.get(w.severity) && !seenQuick.has(w.severity);
+    if (quick) seenQuick.add(w.severity);
+    return { ...w, speed: quick ? 'quick' : 'slow' };
+  });
+}
+
+// ---------------------------------------------------------------------------
+
+export const sloProcessorFactory: ComponentFactory<SloProcessorConfig, SloProcessorSettings> = {
+  kind: 'processor',
+  type: 'slo',
+  // The processor reads spans; the metrics it derives leave through the metrics pipeline's exporters.
+  signals: ['traces'],
+  schema: sloProcessorConfigSchema,
+  createDefaultConfig,
+  resolve: (config) => resolveSloProcessorSettings(config),
+};

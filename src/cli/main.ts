@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { runValidateCommand } from './validate-command';
+import { startGateway } from './serve-command';
+import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
+
+/** The `slowatch` command line; one subcommand per `add…` call. */
+export function createProgram(): Command {
+  const program = new Command('slowatch')
+    .description('SLOs, error budgets and burn-rate alerts inline in OpenTelemetry')
+    .version(packageVersion());
+
+  program
+    .command('validate')
+    .description('check the configuration and summarize it (exit code 1 on any issue)')
+    .option('--config <path>', 'config file (default: $SLOWATCH_CONFIG, then ./otel-config.yaml, then built-in defaults)')
+    .action((options: { config?: string }) => {
+      process.exitCode = runValidateCommand({
+        configPath: options.config,
+        env: process.env,
+        cwd: process.cwd(),
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    });
+
+  program
+    .command('serve')
+    .description('run the pipelines of the configuration until SIGTERM or SIGINT')
+    .option('--config <path>', 'config file (default: $SLOWATCH_CONFIG, then ./otel-config.yaml, then built-in defaults)')
+    .action(async (options: { config?: string }) => {
+      await serve(options.config);
+    });
+
+  return program;
+}
+
+function packageVersion(): string {
+  // dist/src/cli/main.js has package.json three levels up; src/cli/main.ts (run from source) two.
+  for (const candidate of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(__dirname, candidate), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'slowatch' && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return 'unknown';
+}
+
+async function serve(configPath: string | undefined): Promise<void> {
+  const logger = createStderrLogger({ level: parseLogLevel(process.env.OTEL_LOG_LEVEL) ?? 'info' });
+  let gateway;
+  try {
+    gateway = await startGateway({ configPath, env: process.env, logger });
+  } catch (error) {
+    // Startup failures are one line and a non-zero exit, never a stack trace.
+    const reason = describeError(error).split('\n').filter((l) => l.trim() !== '').join('; ');
+    logger.error(`cannot start: ${reason}`);
+    process.exitCode = 1;
+    return;
+  }
+  const objectives = gateway.engine.objectiveSpecs.map((o) => o.name).join(', ');
+  logger.info(`serving SLO metrics at ${gateway.metricsUrl} (config: ${gateway.source}; objectives: ${objectives})`);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) {
+  void createProgram().parseAsync(process.argv);
+}

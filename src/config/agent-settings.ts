@@ -1,0 +1,70 @@
+import { prometheusExporterFactory } from '../../exporters/prometheus/config';
+import type { PrometheusExporterOptions } from '../../exporters/prometheus/config';
+import { sloProcessorFactory } from '../../processors/slo/config';
+import type { SloProcessorSettings } from '../../processors/slo/config';
+import type { LogLevel } from '../logging/logger';
+import { settingsOf } from './component-factory';
+import { ConfigError } from './config-error';
+import type { LoadedConfig } from './load-config';
+import type { SlowatchConfig } from './slowatch-config';
+
+/** What the in-process agent needs from the configuration. */
+export interface AgentSettings {
+  /** The settings of the `slo` processor (any `slo/name`) in the traces pipelines. */
+  readonly slo: SloProcessorSettings;
+  /** Where to serve /metrics: the `prometheus` exporter of the metrics pipelines; undefined when there is none. */
+  readonly prometheus?: PrometheusExporterOptions;
+  /** `service.telemetry.logs.level`, when the file sets it. */
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * Picks the agent's settings out of a loaded configuration. The agent runs
+ * one SLO engine and one /metrics endpoint, so it accepts exactly one slo
+ * processor across the traces pipelines and at most one prometheus exporter;
+ * anything else is a ConfigError (the gateway will not have that limit).
+ */
+export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
+  const { config, source } = loaded;
+  const sloIds = componentIdsInPipelines(config, 'traces', 'processors', sloProcessorFactory.type);
+  const prometheusIds = componentIdsInPipelines(config, 'metrics', 'exporters', prometheusExporterFactory.type);
+
+  const problems: string[] = [];
+  if (sloIds.length !== 1) {
+    problems.push(
+      sloIds.length === 0
+        ? 'the agent needs the slo processor in a traces pipeline, e.g. traces: { processors: [slo] }; found none'
+        : `the agent runs one slo processor, found ${sloIds.length} in the traces pipelines: ${sloIds.join(', ')}`,
+    );
+  }
+  if (prometheusIds.length > 1) {
+    problems.push(`the agent serves one Prometheus endpoint, found ${prometheusIds.length} prometheus exporters in the metrics pipelines: ${prometheusIds.join(', ')}`);
+  }
+  const [sloId] = sloIds;
+  const slo = sloId === undefined ? undefined : settingsOf(config.processors[sloId], sloProcessorFactory);
+  if (problems.length > 0 || slo === undefined) {
+    throw new ConfigError(problems.map((message) => ({ path: 'service.pipelines', message, file: source })));
+  }
+  const [prometheusId] = prometheusIds;
+  const prometheus = prometheusId === undefined ? undefined : settingsOf(config.exporters[prometheusId], prometheusExporterFactory);
+  const logLevel = config.service.logLevel;
+  return { slo, ...(prometheus !== undefined && { prometheus }), ...(logLevel !== undefined && { logLevel }) };
+}
+
+/** Ids of components of `type` used by pipelines of `signal`, each once, in pipeline order. */
+function componentIdsInPipelines(
+  config: SlowatchConfig,
+  signal: 'traces' | 'metrics' | 'logs',
+  list: 'receivers' | 'processors' | 'exporters',
+  type: string,
+): string[] {
+  const sections = { receivers: config.receivers, processors: config.processors, exporters: config.exporters };
+  const ids: string[] = [];
+  for (const pipeline of config.service.pipelines) {
+    if (pipeline.signal !== signal) continue;
+    for (const id of pipeline[list]) {
+      if (sections[list][id]?.type === type && !ids.includes(id)) ids.push(id);
+    }
+  }
+  return ids;
+}

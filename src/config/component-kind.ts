@@ -1,0 +1,15 @@
+/** The four sections of the config file that define components, singular as in messages ("processor \"slo\""). */
+export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'extension';
+
+/** Top-level section that holds each kind: `processor` → `processors`. */
+export const SECTION_OF_KIND: Readonly<Record<ComponentKind, 'receivers' | 'processors' | 'exporters' | 'extensions'>> = {
+  receiver: 'receivers',
+  processor: 'processors',
+  exporter: 'exporters',
+  extension: 'extensions',
+};
+
+/** The telemetry signals a pipeline can carry, as the Collector names them. */
+export type Signal = 'traces' | 'metrics' | 'logs';
+
+export const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];

@@ -1,0 +1,184 @@
+import type { Clock } from '../clock';
+import type { ObjectiveSpec } from '../slo/objective';
+import { SLO_WINDOWS, DAY_MS } from '../slo/durations';
+import { createWindowReadout } from '../slo/slo-window-state';
+import type { WindowReadout } from '../slo/slo-window-state';
+import { errorRatio, burnRate, errorBudgetRemaining, budgetExhaustionSeconds } from '../slo/budget';
+import type { AlertTransition } from '../slo/burn-rate-alert';
+import { ObjectiveMatcher } from './objective-matcher';
+import { BoundedSeriesIndex } from './bounded-series-index';
+import { OperationNamer, isAvailabilityBad, isLatencyBad } from './span-semantics';
+import type { SpanSample } from './span-sample';
+import { attributeValueToString } from './span-sample';
+import { SloSeries } from './slo-series';
+import { SloStatus } from './slo-status';
+import type { SloAlertEvent } from './slo-alert-event';
+
+export interface SloEngineOptions {
+  readonly clock: Clock;
+  /** Called on every alert transition (fire or resolve). */
+  readonly onAlert?: (event: SloAlertEvent) => void;
+}
+
+const ONE_HOUR_INDEX = SLO_WINDOWS.findIndex((w) => w.label === '1h');
+
+/** Everything decided once per objective, so the per-span loop only reads. */
+class CompiledObjective {
+  readonly matcher: ObjectiveMatcher;
+  readonly index: BoundedSeriesIndex<SloSeries>;
+  readonly latencyThresholdMs: number;
+  readonly labelNames: readonly string[];
+  /** Reused per span: [service, ...group_by values]. */
+  readonly scratch: string[];
+  readonly periodLabel: string;
+
+  constructor(
+    readonly spec: ObjectiveSpec,
+    onTransition: ((series: SloSeries, transition: AlertTransition) => void) | undefined,
+  ) {
+    this.matcher = new ObjectiveMatcher(spec);
+    this.latencyThresholdMs = spec.sli.kind === 'latency' ? spec.sli.thresholdMs : Number.POSITIVE_INFINITY;
+    this.labelNames = ['service', ...spec.groupBy];
+    this.scratch = new Array<string>(this.labelNames.length).fill('');
+    this.periodLabel = periodLabelOf(spec);
+    const nominalPeriodMs = spec.period.kind === 'rolling' ? spec.period.durationMs : 30 * DAY_MS;
+    this.index = new BoundedSeriesIndex<SloSeries>(this.labelNames.length, spec.maxSeries, (values, overflow) => {
+      const labels: Record<string, string> = {};
+      this.labelNames.forEach((name, i) => (labels[name] = values[i] ?? ''));
+      return new SloSeries(spec, labels, overflow, nominalPeriodMs, onTransition);
+    });
+  }
+}
+
+function periodLabelOf(spec: ObjectiveSpec): string {
+  if (spec.period.kind === 'calendar') return spec.period.unit;
+  const ms = spec.period.durationMs;
+  return ms % DAY_MS === 0 ? `${ms / DAY_MS}d` : `${ms / 3_600_000}h`;
+}
+
+/**
+ * The SLO engine: classifies spans against objectives and keeps one bounded
+ * series per (objective, service, group_by values). Pure apart from the
+ * injected clock; the agent and the gateway feed it through thin adapters.
+ */
+export class SloEngine {
+  private readonly objectives: readonly CompiledObjective[];
+  private readonly namer = new OperationNamer();
+  private readonly readout: WindowReadout = createWindowReadout();
+  private readonly status = new SloStatus();
+  private readonly clock: Clock;
+  private readonly onAlert: ((event: SloAlertEvent) => void) | undefined;
+
+  constructor(objectives: readonly ObjectiveSpec[], options: SloEngineOptions) {
+    this.clock = options.clock;
+    this.onAlert = options.onAlert;
+    const onTransition = this.onAlert === undefined ? undefined : (series: SloSeries, t: AlertTransition) => this.reportTransition(series, t);
+    this.objectives = objectives.map((o) => new CompiledObjective(o, onTransition));
+  }
+
+  get objectiveSpecs(): readonly ObjectiveSpec[] {
+    return this.objectives.map((o) => o.spec);
+  }
+
+  /** Number of series across objectives, overflow series included. */
+  get seriesCount(): number {
+    let n = 0;
+    for (const o of this.objectives) n += o.index.size + (o.index.overflowSeries === undefined ? 0 : 1);
+    return n;
+  }
+
+  /**
+   * Counts one finished span toward every objective it matches. O(objectives),
+   * allocation-free once its series exist.
+   */
+  record(span: SpanSample): void {
+    const now = this.clock.now();
+    // Spans stamped in the future (clock skew) count now; past ones go to their own bucket.
+    const time = span.endTimeMs > 0 && span.endTimeMs < now ? span.endTimeMs : now;
+    for (const o of this.objectives) {
+      if (!o.matcher.matches(span, this.namer)) continue;
+      const bad = o.spec.sli.kind === 'availability' ? isAvailabilityBad(span) : isLatencyBad(span, o.latencyThresholdMs);
+      const values = o.scratch;
+      values[0] = span.service;
+      for (let g = 1; g < values.length; g++) values[g] = attributeValueToString(span.attribute(o.labelNames[g] as string));
+      o.index.get(values).record(time, bad);
+    }
+  }
+
+  /** Re-evaluates every series' alerts at the clock's now, reporting transitions. */
+  evaluate(): void {
+    this.collect(() => undefined);
+  }
+
+  /**
+   * Computes every series' status at the clock's now (evaluating its alerts
+   * on the way) and hands it to `visit`. The status object is reused.
+   */
+  collect(visit: (series: SloSeries, status: SloStatus, periodLabel: string) => void): void {
+    const now = this.clock.now();
+    for (const o of this.objectives) {
+      o.index.forEach((series) => {
+        this.computeStatus(series, now);
+        visit(series, this.status, o.periodLabel);
+      });
+    }
+  }
+
+  private computeStatus(series: SloSeries, now: number): void {
+    const readout = this.readout;
+    const status = this.status;
+    const objective = series.objective.objective;
+    series.state.read(now, readout);
+    // Transitions are reported from inside evaluate, while `readout` still holds this series.
+    series.alert.evaluate(now, readout);
+    status.objective = objective;
+    status.goodEvents = series.goodEvents;
+    status.badEvents = series.badEvents;
+    for (let i = 0; i < SLO_WINDOWS.length; i++) {
+      const ratio = errorRatio(readout.bad[i] ?? 0, readout.total[i] ?? 0);
+      status.windowTotal[i] = readout.total[i] ?? 0;
+      status.windowErrorRatio[i] = ratio;
+      status.windowBurnRate[i] = burnRate(ratio, objective);
+    }
+    status.periodMs = readout.periodMs;
+    status.periodStartMs = readout.periodStartMs;
+    status.periodTotal = readout.periodTotal;
+    status.periodErrorRatio = errorRatio(readout.periodBad, readout.periodTotal);
+    status.periodBurnRate = burnRate(status.periodErrorRatio, objective);
+    status.errorBudgetRemaining = errorBudgetRemaining(status.periodErrorRatio, objective);
+    status.budgetExhaustionSeconds = budgetExhaustionSeconds(
+      status.errorBudgetRemaining,
+      status.windowBurnRate[ONE_HOUR_INDEX] ?? 0,
+      readout.periodMs,
+    );
+    status.pageFiring = series.alert.firing('page');
+    status.ticketFiring = series.alert.firing('ticket');
+  }
+
+  private reportTransition(series: SloSeries, t: AlertTransition): void {
+    const readout = this.readout;
+    const objective = series.objective.objective;
+    const remaining = errorBudgetRemaining(errorRatio(readout.periodBad, readout.periodTotal), objective);
+    try {
+      this.onAlert?.({
+        slo: series.objective.name,
+        labels: series.labels,
+        severity: t.severity,
+        state: t.state,
+        atMs: t.atMs,
+        shortWindow: windowLabel(t.rule.shortWindowMs),
+        longWindow: windowLabel(t.rule.longWindowMs),
+        shortBurnRate: t.shortBurnRate,
+        longBurnRate: t.longBurnRate,
+        factor: t.factor,
+        errorBudgetRemaining: remaining,
+      });
+    } catch {
+      // A listener's failure must not stop evaluation of the other series.
+    }
+  }
+}
+
+function windowLabel(ms: number): string {
+  return SLO_WINDOWS.find((w) => w.ms === ms)?.label ?? `${ms}ms`;
+}
