@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, httpGet, waitForHttp } from './lib/net.mjs';
 import { machineInfo } from './lib/machine.mjs';
-import { procCpuSeconds, procMemory } from './lib/proc.mjs';
+import { cpuTimes, procCpuSeconds, procMemory } from './lib/proc.mjs';
+import os from 'node:os';
 import { median, round } from './lib/stats.mjs';
 import { printTable } from './lib/table.mjs';
 
@@ -298,6 +299,7 @@ async function runOnce(roundNo, key, pinning) {
   const server = startServer(key, appPort, metricsPort, pinning);
   run.command = server.command;
   let probeRequests = 0;
+  let sampler;
   try {
     await waitForHttp(`${baseUrl}/health`, 30_000, () => !server.state.exitedEarly);
     probeRequests++;
@@ -314,7 +316,13 @@ async function runOnce(roundNo, key, pinning) {
     } else run.warmupRequests = 0;
 
     run.rssBeforeMb = round((procMemory(pid).rssBytes ?? NaN) / MB);
+    run.loadAverage1m = round(os.loadavg()[0]);
     const cpuBefore = procCpuSeconds(pid);
+    const serverCpu = pinning.method === 'taskset' && !pinning.serverCpus.includes(',') ? pinning.serverCpus : undefined;
+    const cpuLineBefore = serverCpu === undefined ? undefined : cpuTimes(serverCpu);
+    // RSS every 500 ms during the measurement, to see when the peak happens.
+    const rssTimeline = [];
+    sampler = setInterval(() => rssTimeline.push(round((procMemory(pid).rssBytes ?? NaN) / MB, 1)), 500);
 
     // The load, with Prometheus-like scrapes spread over it.
     const loadPromise = runLoad(baseUrl, params.durationSec, pinning);
@@ -329,7 +337,9 @@ async function runOnce(roundNo, key, pinning) {
     }
     const load = await loadPromise;
     await Promise.all(timers);
+    clearInterval(sampler);
     const cpuAfter = procCpuSeconds(pid);
+    const cpuLineAfter = serverCpu === undefined ? undefined : cpuTimes(serverCpu);
     const mem = procMemory(pid);
     if (server.state.exitedEarly) throw new Error('server exited during the run');
 
@@ -344,6 +354,18 @@ async function runOnce(roundNo, key, pinning) {
     run.peakRssMb = round((mem.peakRssBytes ?? NaN) / MB);
     run.serverCpuSec = cpuAfter !== undefined && cpuBefore !== undefined ? round(cpuAfter - cpuBefore, 2) : null;
     run.cpuMsPerKReq = run.serverCpuSec !== null && load.requestsTotal > 0 ? round((run.serverCpuSec * 1e6) / load.requestsTotal, 2) : null;
+    run.rssTimelineMb = rssTimeline;
+    if (cpuLineBefore && cpuLineAfter && run.serverCpuSec !== null) {
+      // How busy the server's CPU was with anything but the server: a noise indicator.
+      const busy = cpuLineAfter.busy - cpuLineBefore.busy;
+      const total = busy + cpuLineAfter.idle - cpuLineBefore.idle;
+      run.serverCpuNoise = {
+        cpu: serverCpu,
+        busyShare: round(busy / total, 3),
+        othersSec: round(busy - run.serverCpuSec, 2),
+        stealSec: round(cpuLineAfter.steal - cpuLineBefore.steal, 2),
+      };
+    }
     run.scrapes = scrapes.sort((x, y) => x.atSec - y.atSec);
     if (scrapes.some((s) => s.error || s.status !== 200)) run.scrapeProblems = true;
 
@@ -363,7 +385,7 @@ async function runOnce(roundNo, key, pinning) {
       } else {
         // Requests still in flight when autocannon stopped (at most one per connection
         // per load phase) were served but not counted by autocannon.
-        const tolerance = 2 * params.connections + 5;
+        const tolerance = 2 * params.connections + 20;
         run.sloCheck.differenceBySlo = {};
         for (const [slo, { good, bad }] of Object.entries(final.sloEvents)) {
           const difference = good + bad - served;
@@ -379,6 +401,7 @@ async function runOnce(roundNo, key, pinning) {
     run.stderrTail = server.stderr.text.slice(-2000);
     run.stdoutTail = server.stdout.text.slice(-1000);
   } finally {
+    clearInterval(sampler);
     run.exit = await stopServer(server);
     const stderr = server.stderr.text.trim();
     if (stderr && !run.stderrTail) run.stderrTail = stderr.slice(-2000);

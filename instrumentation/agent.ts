@@ -1,4 +1,4 @@
-import { metrics, diag, DiagConsoleLogger } from '@opentelemetry/api';
+import { metrics, trace, diag, DiagConsoleLogger } from '@opentelemetry/api';
 import { diagLogLevelFromString } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -16,17 +16,20 @@ import { createStderrLogger, describeError } from '../src/logging/logger';
 import type { Logger } from '../src/logging/logger';
 import { loadConfig } from '../src/config/load-config';
 import { agentSettingsFrom } from '../src/config/agent-settings';
+import type { AgentSettings } from '../src/config/agent-settings';
 import { SloSpanProcessor } from '../processors/slo/slo-span-processor';
 import { registerSloMetrics, sloCardinalityLimit } from '../exporters/prometheus/slo-metrics';
-import { resolveAgentEnvironment } from './agent-options';
 import { resolvePrometheusExporterOptions } from '../exporters/prometheus/config';
+import { MetricsServer } from '../exporters/prometheus/metrics-server';
+import { resolveAgentEnvironment } from './agent-options';
+import type { AgentEnvironment } from './agent-options';
 
 export interface AgentOptions {
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** @default systemClock */
   readonly clock?: Clock;
-  /** @default a stderr logger at OTEL_LOG_LEVEL */
+  /** @default a stderr logger at service.telemetry.logs.level, else OTEL_LOG_LEVEL, else info */
   readonly logger?: Logger;
   /** Explicit config file; otherwise SLOWATCH_CONFIG, ./otel-config.yaml, built-in defaults. */
   readonly configPath?: string;
@@ -38,11 +41,17 @@ export interface AgentOptions {
 export interface Agent {
   readonly engine: SloEngine;
   readonly metricsEndpoint: { readonly host: string; readonly port: number };
+  /** Flushes pending telemetry without stopping anything. */
+  flush(): Promise<void>;
+  /** Flushes and stops the SDK (instrumentation, /metrics, exporters). */
   shutdown(): Promise<void>;
 }
 
-/** Bound on the time shutdown may hold the process on SIGTERM. */
+/** Bound on the time a flush or shutdown may hold the process. */
 const SHUTDOWN_TIMEOUT_MS = 5_000;
+
+/** The Prometheus exporter's path: requests to it on its port are ours, not the application's. */
+const METRICS_PATH = '/metrics';
 
 /**
  * Starts OpenTelemetry with slowatch's processors inside the host process.
@@ -51,103 +60,138 @@ const SHUTDOWN_TIMEOUT_MS = 5_000;
  */
 export function startAgent(options: AgentOptions = {}): Agent | undefined {
   const env = options.env ?? process.env;
-  const settings = resolveAgentEnvironment(env);
-  const logger = options.logger ?? createStderrLogger({ level: settings.logLevel });
-  if (settings.sdkDisabled) {
+  const environment = resolveAgentEnvironment(env);
+  let logger = options.logger ?? createStderrLogger({ level: environment.logLevel });
+  if (environment.sdkDisabled) {
     logger.debug('OTEL_SDK_DISABLED=true: the agent is not started');
     return undefined;
   }
-  let loaded;
+  let settings: AgentSettings;
+  let endpoint: { host: string; port: number };
   try {
-    loaded = agentSettingsFrom(loadConfig({ configPath: options.configPath, env }));
+    settings = agentSettingsFrom(loadConfig({ configPath: options.configPath, env }));
+    // The agent always serves /metrics: without a prometheus exporter in the config, from OTEL_* or the defaults.
+    endpoint = settings.prometheus ?? resolvePrometheusExporterOptions(undefined, env);
+    if (endpoint.port === 0) throw new Error('the agent needs a fixed Prometheus port to be scraped on; got port 0');
   } catch (error) {
     // One line, whatever the number of issues: the host's log is not ours to flood.
     const issues = describeError(error).split('\n').filter((l) => l.trim() !== '').join('; ');
     logger.error(`config unusable, the application runs uninstrumented: ${issues}`);
     return undefined;
   }
-  const configuredLogger =
-    options.logger ?? (loaded.logLevel !== undefined ? createStderrLogger({ level: loaded.logLevel }) : logger);
+  if (options.logger === undefined && settings.logLevel !== undefined) logger = createStderrLogger({ level: settings.logLevel });
   try {
-    return startSdk(loaded, settings, env, options, configuredLogger);
+    return startSdk(settings, endpoint, environment, options, logger);
   } catch (error) {
     logger.error('agent failed to start, the application runs uninstrumented', error);
     return undefined;
   }
 }
 
+function traceProcessors(environment: AgentEnvironment, sloProcessor: SloSpanProcessor, logger: Logger): SpanProcessor[] {
+  for (const name of environment.unsupportedTraceExporters) {
+    logger.warn(`OTEL_TRACES_EXPORTER=${name} is not supported by the slowatch agent (supported: otlp, console, none); ignored`);
+  }
+  const processors: SpanProcessor[] = [sloProcessor];
+  if (environment.otlpTraces) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  if (environment.consoleTraces) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+  return processors;
+}
+
 function startSdk(
-  loaded: ReturnType<typeof agentSettingsFrom>,
-  settings: ReturnType<typeof resolveAgentEnvironment>,
-  env: NodeJS.ProcessEnv,
+  settings: AgentSettings,
+  endpoint: { host: string; port: number },
+  environment: AgentEnvironment,
   options: AgentOptions,
   logger: Logger,
 ): Agent {
-  if (env.OTEL_LOG_LEVEL !== undefined) {
-    diag.setLogger(new DiagConsoleLogger(), { logLevel: diagLogLevelFromString(env.OTEL_LOG_LEVEL) });
+  if (environment.otelLogLevel !== undefined) {
+    diag.setLogger(new DiagConsoleLogger(), { logLevel: diagLogLevelFromString(environment.otelLogLevel) });
   }
-  for (const name of settings.unsupportedTraceExporters) {
-    logger.warn(`OTEL_TRACES_EXPORTER=${name} is not supported by the slowatch agent (supported: otlp, console, none); ignored`);
-  }
-  const clock = options.clock ?? systemClock;
-  const engine = new SloEngine(loaded.slo.objectives, {
-    clock,
+  const engine = new SloEngine(settings.slo.objectives, {
+    clock: options.clock ?? systemClock,
     onAlert: (event) => logger.info(describeAlert(event)),
   });
-  const sloProcessor = new SloSpanProcessor({ engine, logger, evaluationIntervalMs: loaded.slo.evaluationIntervalMs });
-  const spanProcessors: SpanProcessor[] = [sloProcessor];
-  if (settings.otlpTraces) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
-  if ((env.OTEL_TRACES_EXPORTER ?? '').includes('console')) spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-
-  // The agent always serves /metrics: without a prometheus exporter in the config, from OTEL_* or the defaults.
-  const { host, port } = loaded.prometheus ?? resolvePrometheusExporterOptions(undefined, env);
-  const prometheus = new PrometheusExporter({ host, port }, (error) => {
-    if (error) logger.error(`Prometheus endpoint http://${host}:${port}/metrics could not start; SLO metrics are not served`, error);
-  });
-
+  const sloProcessor = new SloSpanProcessor({ engine, logger, evaluationIntervalMs: settings.slo.evaluationIntervalMs });
+  const { host, port } = endpoint;
+  const prometheus = new PrometheusExporter({ withoutScopeInfo: true, preventServerStart: true });
+  const metricsServer = new MetricsServer(prometheus, { host, port, path: METRICS_PATH, holdsProcessOpen: false });
+  metricsServer.start().catch((error: unknown) => logger.error('SLO metrics are not served', error));
   const sdk = new NodeSDK({
-    spanProcessors,
+    spanProcessors: traceProcessors(environment, sloProcessor, logger),
     metricReaders: [prometheus],
-    views: [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(loaded.slo.objectives) }],
+    // An empty list means no log export; leaving it out lets the SDK read OTEL_LOGS_EXPORTER.
+    ...(environment.logsExporterConfigured ? {} : { logRecordProcessors: [] }),
+    views: [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(settings.slo.objectives) }],
     instrumentations: [
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {
           // Our own /metrics endpoint is not part of the application's SLO.
-          ignoreIncomingRequestHook: (request: IncomingMessage) => request.socket.localPort === port,
+          ignoreIncomingRequestHook: (request: IncomingMessage) =>
+            request.socket.localPort === port && (request.url ?? '').startsWith(METRICS_PATH),
         },
       }),
       new RuntimeNodeInstrumentation(),
     ],
   });
-  sdk.start();
-  registerSloMetrics(metrics.getMeter('slowatch'), engine);
+  try {
+    sdk.start();
+    registerSloMetrics(metrics.getMeter('slowatch'), engine);
+  } catch (error) {
+    // Leave nothing half-started behind: the log line says "uninstrumented", so make it true.
+    void sdk.shutdown().catch(() => undefined);
+    void metricsServer.stop();
+    void sloProcessor.shutdown();
+    throw error;
+  }
 
-  let stopping: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
-    stopping ??= Promise.race([
-      sdk.shutdown().catch((error: unknown) => logger.error('agent shutdown failed', error)),
+  const bounded = (work: Promise<void>, what: string): Promise<void> =>
+    Promise.race([
+      work.catch((error: unknown) => logger.error(`agent ${what} failed`, error)),
       new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref()),
     ]);
-    return stopping;
+  let stopping: Promise<void> | undefined;
+  const agent: Agent = {
+    engine,
+    metricsEndpoint: { host, port },
+    flush: () => bounded(forceFlushSpans(), 'flush'),
+    shutdown: () => (stopping ??= bounded(Promise.all([sdk.shutdown(), metricsServer.stop()]).then(() => undefined), 'shutdown')),
   };
-  if (options.handleSignals !== false) installShutdownHooks(shutdown);
-  return { engine, metricsEndpoint: { host, port }, shutdown };
+  if (options.handleSignals !== false) installShutdownHooks(agent);
+  return agent;
 }
 
 /**
- * Flushes on SIGTERM/SIGINT and before a natural exit. When the application
- * has no signal handler of its own, Node's default (exit) is restored after
- * the flush by re-raising the signal; when it has one, exiting is its call.
+ * Flushes the span processors of the tracer provider the SDK registered
+ * globally (the API hands out a proxy; its delegate is the SDK's provider).
+ * Metrics need no flush: Prometheus pulls them.
  */
-function installShutdownHooks(shutdown: () => Promise<void>): void {
+function forceFlushSpans(): Promise<void> {
+  const proxy = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const provider = (typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : proxy) as { forceFlush?: () => Promise<void> };
+  return typeof provider.forceFlush === 'function' ? provider.forceFlush() : Promise.resolve();
+}
+
+/**
+ * SIGTERM/SIGINT: when the application has a handler of its own, exiting is
+ * its call and it may keep serving while it drains, so the agent only
+ * flushes and keeps counting. When it has none, the agent shuts down and
+ * re-raises the signal, so Node's default (exit) still happens.
+ * beforeExit (the event loop ran dry): shut down.
+ */
+function installShutdownHooks(agent: Agent): void {
   const onSignal = (signal: NodeJS.Signals): void => {
     const appHandles = process.listenerCount(signal) > 1;
-    void shutdown().finally(() => {
+    if (appHandles) {
+      void agent.flush();
+      return;
+    }
+    void agent.shutdown().finally(() => {
       process.removeListener(signal, onSignal);
-      if (!appHandles) process.kill(process.pid, signal);
+      process.kill(process.pid, signal);
     });
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  process.once('beforeExit', () => void shutdown());
+  process.once('beforeExit', () => void agent.shutdown());
 }

@@ -31,3 +31,21 @@ export function procCpuSeconds(pid) {
     return undefined;
   }
 }
+
+/**
+ * Jiffies of one CPU from /proc/stat, in seconds: busy (user, nice, system,
+ * irq, softirq, steal), idle (idle, iowait) and steal (time the hypervisor
+ * gave to other guests). undefined when unavailable.
+ */
+export function cpuTimes(cpu) {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`cpu${cpu} `));
+    if (!line) return undefined;
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return { busy: (user + nice + system + irq + softirq + (steal ?? 0)) / 100, idle: (idle + iowait) / 100, steal: (steal ?? 0) / 100 };
+  } catch {
+    return undefined;
+  }
+}

@@ -279,6 +279,47 @@ const alertingSchema = strictMapping(
   'a mapping with page, ticket and windows',
 );
 
+/**
+ * Labels the metrics contract sets itself; a group_by key that became one of
+ * them (after Prometheus turns dots into underscores) would overwrite it.
+ */
+const RESERVED_LABELS: ReadonlySet<string> = new Set(['slo', 'service', 'window', 'outcome', 'severity']);
+
+/** Prometheus label name for an attribute key: what the OpenTelemetry exporter makes of it. */
+function prometheusLabelName(key: string): string {
+  return key.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/** Upper bound on max_series: about 23.4 KB a series at 30d, so 10 000 series is about 234 MB per objective. */
+export const MAX_SERIES_LIMIT = 10_000;
+
+const groupBySchema = uniqueStringList('attribute keys').superRefine((keys, ctx) => {
+  const byLabel = new Map<string, number>();
+  keys.forEach((key, index) => {
+    const label = prometheusLabelName(key);
+    if (RESERVED_LABELS.has(label) || label.startsWith('otel_') || label.startsWith('__')) {
+      ctx.addIssue({
+        code: 'custom',
+        input: key,
+        path: [index],
+        message: `must not be a label slowatch sets itself (${[...RESERVED_LABELS].join(', ')}, otel_*, __*), got ${describeValue(key)}`,
+      });
+      return;
+    }
+    const first = byLabel.get(label);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        input: key,
+        path: [index],
+        message: `${describeValue(key)} becomes the same Prometheus label ${label} as group_by[${first}]; group by one of them`,
+      });
+    } else {
+      byLabel.set(label, index);
+    }
+  });
+});
+
 const objectiveSchema = strictMapping(
   {
     name: z.string({ error: expects(NAME_RULE, 'a name of') }).max(63).regex(NAME_PATTERN),
@@ -288,8 +329,13 @@ const objectiveSchema = strictMapping(
     objective: percent('> 0 and < 100').gt(0).lt(100),
     window: z.union([rollingWindowSchema, calendarWindowSchema], { error: expects(WINDOW_DESCRIPTION) }).optional(),
     budgeting: budgetingSchema.optional(),
-    group_by: emptyMeansNone(uniqueStringList('attribute keys')).optional(),
-    max_series: z.number({ error: expects('an integer >= 1') }).int().min(1).optional(),
+    group_by: emptyMeansNone(groupBySchema).optional(),
+    max_series: z
+      .number({ error: expects(`an integer from 1 to ${MAX_SERIES_LIMIT}`) })
+      .int()
+      .min(1)
+      .max(MAX_SERIES_LIMIT)
+      .optional(),
     alerting: emptyMeansDefaults(alertingSchema).optional(),
     min_events: z.number({ error: expects('an integer >= 0') }).int().min(0).optional(),
   },

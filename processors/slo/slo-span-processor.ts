@@ -49,13 +49,7 @@ export class SloSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     try {
       const sample = this.sample;
-      if (span.resource !== this.lastResource) {
-        // Resolved once per Resource object, not per span.
-        this.lastResource = span.resource;
-        this.lastResourceAttributes = span.resource.attributes;
-        const name = this.lastResourceAttributes['service.name'];
-        this.lastService = typeof name === 'string' ? name : '';
-      }
+      if (span.resource !== this.lastResource) this.adoptResource(span.resource);
       sample.service = this.lastService;
       sample.kind = span.kind + 1;
       sample.name = span.name;
@@ -68,6 +62,31 @@ export class SloSpanProcessor implements SpanProcessor {
     } catch (error) {
       this.failures.record(error);
     }
+  }
+
+  /**
+   * Reads a Resource's attributes once, not per span. Detectors may still be
+   * filling it in asynchronously (host.id, cloud.*): then the attributes
+   * known so far are used and read again once they settle.
+   */
+  private adoptResource(resource: Resource): void {
+    this.lastResource = resource;
+    this.readResource(resource);
+    if (resource.asyncAttributesPending === true && resource.waitForAsyncAttributes !== undefined) {
+      resource.waitForAsyncAttributes().then(
+        () => {
+          if (this.lastResource === resource) this.readResource(resource);
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  private readResource(resource: Resource): void {
+    const attributes = resource.attributes;
+    const name = attributes['service.name'];
+    this.lastService = typeof name === 'string' ? name : '';
+    this.lastResourceAttributes = attributes;
   }
 
   /** Evaluates alerts now instead of waiting for the next tick. */

@@ -10,6 +10,7 @@ import { agentSettingsFrom } from '../config/agent-settings';
 import { resolvePrometheusExporterOptions } from '../../exporters/prometheus/config';
 import { registerSloMetrics, sloCardinalityLimit } from '../../exporters/prometheus/slo-metrics';
 import { EvaluationLoop } from '../../processors/slo/evaluation-loop';
+import { MetricsServer } from '../../exporters/prometheus/metrics-server';
 import { describeAlert } from '../engine/describe-alert';
 
 export interface ServeOptions {
@@ -45,30 +46,26 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   });
   const loop = new EvaluationLoop(engine, settings.slo.evaluationIntervalMs, logger);
   const { host, port } = settings.prometheus ?? resolvePrometheusExporterOptions(undefined, options.env);
-  const exporter = await new Promise<PrometheusExporter>((resolve, reject) => {
-    const created: PrometheusExporter = new PrometheusExporter({ host, port }, (error) => {
-      if (error) reject(new Error(`cannot serve metrics on ${host}:${port}: ${error.message}`));
-      else resolve(created);
-    });
-  }).catch((error: unknown) => {
+  const exporter = new PrometheusExporter({ withoutScopeInfo: true, preventServerStart: true });
+  const metricsServer = new MetricsServer(exporter, { host, port, holdsProcessOpen: true });
+  try {
+    await metricsServer.start();
+  } catch (error) {
     loop.stop();
     throw error;
-  });
+  }
   const provider = new MeterProvider({
     readers: [exporter],
     views: [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(settings.slo.objectives) }],
   });
   registerSloMetrics(provider.getMeter('slowatch'), engine);
-  // The Prometheus exporter's server is unref'd (right for the agent, which must
-  // never keep a host process alive); the gateway is that process, so it holds itself open.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
   return {
     engine,
-    metricsUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
+    metricsUrl: metricsServer.url,
     source: loaded.source,
     async stop() {
-      clearInterval(keepAlive);
       loop.stop();
+      await metricsServer.stop();
       await provider.shutdown();
     },
   };

@@ -3,6 +3,7 @@ import { settingsOf } from '../config/component-factory';
 import { ConfigError } from '../config/config-error';
 import { formatConfigIssue } from '../config/config-issue';
 import { displayPath, loadConfig } from '../config/load-config';
+import { agentSettingsFrom } from '../config/agent-settings';
 import type { LoadedConfig } from '../config/load-config';
 
 /** Where the command writes; process.stdout/stderr in the CLI, buffers in tests. */
@@ -28,6 +29,8 @@ export function runValidateCommand(options: ValidateCommandOptions): number {
   let loaded: LoadedConfig;
   try {
     loaded = loadConfig({ configPath: options.configPath, env: options.env, cwd: options.cwd });
+    // What the agent and `serve` additionally require (one slo processor, one /metrics endpoint).
+    agentSettingsFrom(loaded);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const issue of error.issues) options.stderr.write(`${formatConfigIssue(issue)}\n`);

@@ -26,6 +26,8 @@ const ONE_HOUR_INDEX = SLO_WINDOWS.findIndex((w) => w.label === '1h');
 class CompiledObjective {
   readonly matcher: ObjectiveMatcher;
   readonly index: BoundedSeriesIndex<SloSeries>;
+  /** Availability SLI (else latency against latencyThresholdMs). */
+  readonly availability: boolean;
   readonly latencyThresholdMs: number;
   readonly labelNames: readonly string[];
   /** Reused per span: [service, ...group_by values]. */
@@ -37,6 +39,7 @@ class CompiledObjective {
     onTransition: ((series: SloSeries, transition: AlertTransition) => void) | undefined,
   ) {
     this.matcher = new ObjectiveMatcher(spec);
+    this.availability = spec.sli.kind === 'availability';
     this.latencyThresholdMs = spec.sli.kind === 'latency' ? spec.sli.thresholdMs : Number.POSITIVE_INFINITY;
     this.labelNames = ['service', ...spec.groupBy];
     this.scratch = new Array<string>(this.labelNames.length).fill('');
@@ -97,7 +100,7 @@ export class SloEngine {
     const time = span.endTimeMs > 0 && span.endTimeMs < now ? span.endTimeMs : now;
     for (const o of this.objectives) {
       if (!o.matcher.matches(span, this.namer)) continue;
-      const bad = o.spec.sli.kind === 'availability' ? isAvailabilityBad(span) : isLatencyBad(span, o.latencyThresholdMs);
+      const bad = o.availability ? isAvailabilityBad(span) : isLatencyBad(span, o.latencyThresholdMs);
       const values = o.scratch;
       values[0] = span.service;
       for (let g = 1; g < values.length; g++) values[g] = attributeValueToString(span.attribute(o.labelNames[g] as string));

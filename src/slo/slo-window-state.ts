@@ -76,7 +76,7 @@ const PERIOD_MAX_BUCKETS = 720;
  *
  * ## Memory
  * `bytes` = the typed-array payload: (360 + 288 + 720) × 16 = 21 888 B for a
- * 30d rolling period (20 736 B for 28d, 10 368 B for any calendar period).
+ * 30d rolling period (21 120 B for 28d, 10 368 B for any calendar period).
  * The JS objects around them (this object, the rings, six typed arrays and
  * their buffers) are not included; in Node 20 they add about 1.5 KB
  * (measured: ≈ 23.4 KB of heap + array buffers per 30d instance).

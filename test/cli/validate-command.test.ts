@@ -44,12 +44,17 @@ describe('slowatch validate', () => {
   });
 
   it('reads --config and SLOWATCH_CONFIG', () => {
-    expect(run({ configPath: 'valid_named_components.yaml', cwd: FIXTURES }).stdout).toBe(
-      'valid_named_components.yaml: valid (3 objectives: checkout-availability, availability, latency; pipelines: traces/checkout [slo/checkout], traces/search [slo/search], metrics [prometheus/internal])\n',
-    );
+    expect(run({ configPath: 'valid_full.yaml', cwd: FIXTURES }).stdout).toMatch(/^valid_full\.yaml: valid \(/);
     expect(run({ env: { SLOWATCH_CONFIG: path.join(FIXTURES, 'valid_minimal.yaml') }, cwd: emptyDir }).stdout).toBe(
       `${path.join(FIXTURES, 'valid_minimal.yaml')}: valid (2 objectives: availability, latency; pipelines: traces [slo])\n`,
     );
+  });
+
+  it('refuses what the agent and serve cannot run yet: two slo processors', () => {
+    const result = run({ configPath: 'valid_named_components.yaml', cwd: FIXTURES });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('the agent runs one slo processor, found 2 in the traces pipelines: slo/checkout, slo/search');
   });
 
   it('says "1 objective" for one', () => {

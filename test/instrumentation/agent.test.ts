@@ -74,8 +74,26 @@ function expectSloFigures(samples: Sample[], slo: string, bad: number, all: numb
   else expect(Math.abs(exhaustion - (remaining * periodDays * DAY_S) / burn) / exhaustion).toBeLessThan(1e-9);
 }
 
+/** A bare OTLP/HTTP endpoint that keeps the bodies POSTed to /v1/traces. */
+async function startOtlpReceiver(): Promise<{ url: string; bodies: Buffer[]; close(): Promise<void> }> {
+  const bodies: Buffer[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') bodies.push(Buffer.concat(chunks));
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 function promtoolAvailable(): boolean {
-  return spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
+  const found = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!found) console.warn('promtool not found: skipping the exposition lint (CI installs Debian\'s prometheus package)');
+  return found;
 }
 
 describe.each(['cjs', 'esm'] as const)('agent preloaded into the example shop (%s)', (entry) => {
@@ -169,6 +187,41 @@ describe('agent under faults', () => {
     }
   });
 
+  it('names every config issue with its YAML path and line, on one line', async () => {
+    const shop = await startShop('cjs', [], { SLOWATCH_CONFIG: path.join(REPO_ROOT, 'test/fixtures/agent/invalid-objective.yaml') });
+    try {
+      const statuses = await sendShopMix(shop.appUrl, SHOP_MIX.slice(0, 5));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const errorLines = shop.proc.stderr().split('\n').filter((l) => l.startsWith('slowatch error'));
+      expect(errorLines).toHaveLength(1);
+      expect(errorLines[0]).toContain('processors.slo.objectives[0].objective: must be > 0 and < 100, got 999');
+      expect(errorLines[0]).toContain('invalid-objective.yaml:6');
+      expect(errorLines[0]).toContain('processors.slo.objectives[1].name');
+    } finally {
+      await shop.proc.stop();
+    }
+  });
+
+  it('honours OTEL_RESOURCE_ATTRIBUTES and OTEL_NODE_DISABLED_INSTRUMENTATIONS', async () => {
+    const viaResource = await startShop('cjs', [], { OTEL_SERVICE_NAME: '', OTEL_RESOURCE_ATTRIBUTES: 'service.name=shop,deployment.environment=test' });
+    try {
+      await sendShopMix(viaResource.appUrl, SHOP_MIX.slice(0, 4));
+      const { samples } = await scrapeWhenCounted(viaResource.metricsUrl, 'shop-availability', 4);
+      expect(valueOf(samples, 'slowatch_slo_events_total', { slo: 'shop-availability', service: 'shop', outcome: 'good' })).toBe(4);
+    } finally {
+      await viaResource.proc.stop();
+    }
+    const httpOff = await startShop('cjs', [], { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,express' });
+    try {
+      await sendShopMix(httpOff.appUrl, SHOP_MIX.slice(0, 4));
+      // /metrics is served (the agent runs) but no server span was ever made.
+      const { samples } = await scrape(httpOff.metricsUrl);
+      expect(select(samples, 'slowatch_slo_events_total')).toEqual([]);
+    } finally {
+      await httpOff.proc.stop();
+    }
+  });
+
   it('does nothing when OTEL_SDK_DISABLED=true', async () => {
     const shop = await startShop('cjs', [], { OTEL_SDK_DISABLED: 'true' });
     try {
@@ -181,11 +234,71 @@ describe('agent under faults', () => {
     }
   });
 
-  it("exits on SIGTERM after flushing (the app's own handler decides the exit)", async () => {
+  it("never holds the app open: it exits on its own SIGTERM handler while a scrape connection idles", async () => {
     const shop = await startShop('cjs');
+    // fetch keeps the scrape connection alive (5 s idle timeout on the server); it must not delay the exit.
+    await scrape(shop.metricsUrl);
+    const started = Date.now();
     const code = await shop.proc.stop(8_000);
-    // SIGKILL after the timeout would give null.
     expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('flushes pending spans on SIGTERM and then exits by the signal when the app has no handler', async () => {
+    const otlp = await startOtlpReceiver();
+    const appPort = await freePort();
+    const proc = startNode(['--require', 'slowatch/register', 'test/fixtures/agent/signal-app.cjs'], {
+      PORT: String(appPort),
+      SIGNAL_MODE: 'none',
+      OTEL_SERVICE_NAME: 'shop',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      SLOWATCH_CONFIG: SHOP_CONFIG,
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      // Nothing leaves on the batch timer during the test: only the shutdown flush sends.
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
+    try {
+      await proc.waitFor(/app listening/);
+      for (let i = 0; i < 3; i++) await (await fetch(`http://127.0.0.1:${appPort}/flush-me`)).text();
+      expect(otlp.bodies).toHaveLength(0);
+      proc.child.kill('SIGTERM');
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        proc.child.once('exit', (c, s) => resolve([c, s])),
+      );
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(Buffer.concat(otlp.bodies).includes('/flush-me')).toBe(true);
+    } finally {
+      await proc.stop();
+      await otlp.close();
+    }
+  });
+
+  it('keeps counting and serving /metrics while an app that handles SIGTERM drains', async () => {
+    const appPort = await freePort();
+    const metricsPort = await freePort();
+    const proc = startNode(['--require', 'slowatch/register', 'test/fixtures/agent/signal-app.cjs'], {
+      PORT: String(appPort),
+      SIGNAL_MODE: 'keep',
+      OTEL_SERVICE_NAME: 'shop',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      SLOWATCH_CONFIG: SHOP_CONFIG,
+    });
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    try {
+      await proc.waitFor(/app listening/);
+      await (await fetch(`http://127.0.0.1:${appPort}/`)).text();
+      proc.child.kill('SIGTERM');
+      await proc.waitFor(/draining \(1\)/);
+      await (await fetch(`http://127.0.0.1:${appPort}/`)).text();
+      const { samples } = await scrapeWhenCounted(metricsUrl, 'shop-availability', 2);
+      expect(valueOf(samples, 'slowatch_slo_events_total', { slo: 'shop-availability', outcome: 'good' })).toBe(2);
+      proc.child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
+      expect(code).toBe(0);
+    } finally {
+      await proc.stop();
+    }
   });
 
   it('also sends spans over OTLP http/protobuf with OTEL_TRACES_EXPORTER=otlp', async () => {
