@@ -41,4 +41,16 @@ function registerRoutes(app) {
   });
 }
 
-module.exports = { registerRoutes };
+/** Listens on PORT (default 3000) and HOST (default 127.0.0.1); closes on SIGTERM. */
+function listen(app) {
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const server = app.listen(port, host, () => {
+    const address = server.address();
+    console.log(`shop listening on http://${host}:${typeof address === 'object' && address ? address.port : port}`);
+  });
+  process.on('SIGTERM', () => server.close());
+  return server;
+}
+
+module.exports = { registerRoutes, listen };

@@ -3,13 +3,7 @@
 import express from 'express';
 import { createRequire } from 'node:module';
 
-const { registerRoutes } = createRequire(import.meta.url)('./routes.cjs');
+const { registerRoutes, listen } = createRequire(import.meta.url)('./routes.cjs');
 const app = express();
 registerRoutes(app);
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
-const server = app.listen(port, host, () => {
-  const address = server.address();
-  console.log(`shop listening on http://${host}:${typeof address === 'object' && address ? address.port : port}`);
-});
-process.on('SIGTERM', () => server.close());
+listen(app);

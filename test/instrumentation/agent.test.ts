@@ -74,20 +74,39 @@ function expectSloFigures(samples: Sample[], slo: string, bad: number, all: numb
   else expect(Math.abs(exhaustion - (remaining * periodDays * DAY_S) / burn) / exhaustion).toBeLessThan(1e-9);
 }
 
+/** test/fixtures/agent/signal-app.cjs with the agent preloaded; mode 'none' has no SIGTERM handler, 'keep' drains. */
+async function startSignalApp(mode: 'none' | 'keep', env: NodeJS.ProcessEnv = {}): Promise<{ proc: RunningProcess; appPort: number; metricsPort: number }> {
+  const appPort = await freePort();
+  const metricsPort = await freePort();
+  const proc = startNode(['--require', 'slowatch/register', 'test/fixtures/agent/signal-app.cjs'], {
+    PORT: String(appPort),
+    SIGNAL_MODE: mode,
+    OTEL_SERVICE_NAME: 'shop',
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+    SLOWATCH_CONFIG: SHOP_CONFIG,
+    ...env,
+  });
+  return { proc, appPort, metricsPort };
+}
+
 /** A bare OTLP/HTTP endpoint that keeps the bodies POSTed to /v1/traces. */
-async function startOtlpReceiver(): Promise<{ url: string; bodies: Buffer[]; close(): Promise<void> }> {
+async function startOtlpReceiver(): Promise<{ url: string; bodies: Buffer[]; contentTypes: string[]; close(): Promise<void> }> {
   const bodies: Buffer[] = [];
+  const contentTypes: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.url === '/v1/traces') bodies.push(Buffer.concat(chunks));
+      if (req.url === '/v1/traces') {
+        bodies.push(Buffer.concat(chunks));
+        contentTypes.push(String(req.headers['content-type']));
+      }
       res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, bodies, contentTypes, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 function promtoolAvailable(): boolean {
@@ -246,13 +265,7 @@ describe('agent under faults', () => {
 
   it('flushes pending spans on SIGTERM and then exits by the signal when the app has no handler', async () => {
     const otlp = await startOtlpReceiver();
-    const appPort = await freePort();
-    const proc = startNode(['--require', 'slowatch/register', 'test/fixtures/agent/signal-app.cjs'], {
-      PORT: String(appPort),
-      SIGNAL_MODE: 'none',
-      OTEL_SERVICE_NAME: 'shop',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
-      SLOWATCH_CONFIG: SHOP_CONFIG,
+    const { proc, appPort } = await startSignalApp('none', {
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       // Nothing leaves on the batch timer during the test: only the shutdown flush sends.
@@ -275,15 +288,7 @@ describe('agent under faults', () => {
   });
 
   it('keeps counting and serving /metrics while an app that handles SIGTERM drains', async () => {
-    const appPort = await freePort();
-    const metricsPort = await freePort();
-    const proc = startNode(['--require', 'slowatch/register', 'test/fixtures/agent/signal-app.cjs'], {
-      PORT: String(appPort),
-      SIGNAL_MODE: 'keep',
-      OTEL_SERVICE_NAME: 'shop',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-      SLOWATCH_CONFIG: SHOP_CONFIG,
-    });
+    const { proc, appPort, metricsPort } = await startSignalApp('keep');
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     try {
       await proc.waitFor(/app listening/);
@@ -302,35 +307,22 @@ describe('agent under faults', () => {
   });
 
   it('also sends spans over OTLP http/protobuf with OTEL_TRACES_EXPORTER=otlp', async () => {
-    const bodies: Buffer[] = [];
-    const contentTypes: string[] = [];
-    const receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (req.url === '/v1/traces') {
-          bodies.push(Buffer.concat(chunks));
-          contentTypes.push(String(req.headers['content-type']));
-        }
-        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-      });
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+    const otlp = await startOtlpReceiver();
     const shop = await startShop('cjs', [], {
       OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       OTEL_BSP_SCHEDULE_DELAY: '200',
     });
     try {
       await sendShopMix(shop.appUrl, SHOP_MIX.slice(0, 3));
-      await waitUntil(() => Promise.resolve(Buffer.concat(bodies).includes('/products/:id') ? true : undefined));
-      expect(contentTypes.every((t) => t === 'application/x-protobuf')).toBe(true);
+      await waitUntil(() => Promise.resolve(Buffer.concat(otlp.bodies).includes('/products/:id') ? true : undefined));
+      expect(otlp.contentTypes.every((t) => t === 'application/x-protobuf')).toBe(true);
       const { samples } = await scrapeWhenCounted(shop.metricsUrl, 'shop-availability', 3);
       expect(valueOf(samples, 'slowatch_slo_events_total', { slo: 'shop-availability', outcome: 'good' })).toBe(3);
     } finally {
       await shop.proc.stop();
-      await new Promise((resolve) => receiver.close(resolve));
+      await otlp.close();
     }
   });
+
 });

@@ -108,7 +108,7 @@ describe.skipIf(!haveAnchors)('Sloth reference windows (shared/anchors/sloth)', 
       expect(googleAlertWindows()).toEqual(windows);
       // The SRE Workbook's table (page 14.4/6, ticket 3/1 at 30d) and Sloth's 28d figures.
       const published = days === 30 ? [14.4, 6, 3, 1] : [13.44, 5.6, 2.8, 0.9333];
-      expect(windows.map((w) => burnRateFactor(w, periodMs))).toEqual(published.map((f) => expect.closeTo(f, 4)));
+      expect(windows.map((w) => burnRateFactor(w, periodMs))).toEqual(published.map((f): unknown => expect.closeTo(f, 4)));
     });
   }
 
