@@ -15,7 +15,7 @@
 // Writes bench/results/agent.json. Exits 0 whatever the goals say; non-zero
 // only when a run could not be carried out.
 //
-// Options: --rounds N (3) --duration S (10) --connections N (50)
+// Options: --rounds N (7) --duration S (10) --connections N (50)
 //          --warmup S (2) --scrapes N (3 per run) --mix (add a small mix of
 //          other routes, some failing on purpose) --configs a,b,c
 //          --no-pin (do not use taskset) --out FILE
@@ -39,7 +39,7 @@ const GOALS = { throughputRatioMin: 0.97, extraRssMbMax: 20 };
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '7' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '2' },
@@ -53,7 +53,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout.write(
-    'usage: node bench/agent.bench.mjs [--rounds 3] [--duration 10] [--connections 50] [--warmup 2]\n' +
+    'usage: node bench/agent.bench.mjs [--rounds 7] [--duration 10] [--connections 50] [--warmup 2]\n' +
       '       [--scrapes 3] [--mix] [--configs a,b,c] [--no-pin] [--out bench/results/agent.json]\n',
   );
   process.exit(0);
@@ -270,8 +270,9 @@ function readSloMetrics(body) {
     const slo = labels.slo ?? '?';
     events[slo] ??= { good: 0, bad: 0 };
     events[slo][labels.outcome === 'bad' ? 'bad' : 'good'] += Number(m[2]);
-    const { outcome: _o, ...rest } = labels;
-    series.add(JSON.stringify(rest));
+    const seriesLabels = { ...labels };
+    delete seriesLabels.outcome;
+    series.add(JSON.stringify(seriesLabels));
   }
   return { samples, sloEvents: events, sloSeries: series.size };
 }

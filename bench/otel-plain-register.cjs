@@ -11,6 +11,9 @@
  *   OTEL_EXPORTER_PROMETHEUS_HOST / OTEL_EXPORTER_PROMETHEUS_PORT (the bench
  *   passes a free port), whose own /metrics requests are not traced (the
  *   agent does the same through ignoreIncomingRequestHook);
+ * - like the agent: no scope labels on /metrics (withoutScopeInfo) and no
+ *   log export (an empty logRecordProcessors list; left out, NodeSDK would
+ *   set up an OTLP log exporter from OTEL_LOGS_EXPORTER's default);
  * - no trace exporter. A span processor that does nothing is registered so
  *   that the SDK still creates a TracerProvider and records every span:
  *   without any span processor NodeSDK would either install no tracer
@@ -38,17 +41,18 @@ const noopSpanProcessor = {
   },
 };
 
-const prometheus = new PrometheusExporter({ host, port }, (error) => {
+const prometheus = new PrometheusExporter({ host, port, withoutScopeInfo: true }, (error) => {
   if (error) process.stderr.write(`otel-plain: Prometheus endpoint ${host}:${port} could not start: ${error}\n`);
 });
 
 const sdk = new NodeSDK({
   spanProcessors: [noopSpanProcessor],
   metricReaders: [prometheus],
+  logRecordProcessors: [],
   instrumentations: [
     getNodeAutoInstrumentations({
       '@opentelemetry/instrumentation-http': {
-        ignoreIncomingRequestHook: (request) => request.socket.localPort === port,
+        ignoreIncomingRequestHook: (request) => request.socket.localPort === port && (request.url ?? '').startsWith('/metrics'),
       },
     }),
     new RuntimeNodeInstrumentation(),

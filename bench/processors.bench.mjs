@@ -249,7 +249,7 @@ function countedEvents(engine) {
  * Heap growth per span over `spans` spans fed right after a full GC, retried
  * with fewer spans when a GC ran in between (a GC would hide the allocation).
  */
-async function allocationProbe(processor, pool, spans = 200_000) {
+async function allocationProbe(processor, pool, spans = 100_000) {
   let fed = 0;
   for (let attempt = 0; attempt < 5; attempt++, spans >>= 1) {
     globalThis.gc();

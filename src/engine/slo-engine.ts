@@ -92,7 +92,8 @@ export class SloEngine {
 
   /**
    * Counts one finished span toward every objective it matches. O(objectives),
-   * allocation-free once its series exist.
+   * and allocation-light once its series exist (about 48 B per span: boxed
+   * doubles for the times; bench:processors measures it).
    */
   record(span: SpanSample): void {
     const now = this.clock.now();

@@ -8,7 +8,8 @@ import type { AlertTransition } from '../slo/burn-rate-alert';
  * values. Holds the windowed counts, the alert state and lifetime totals.
  *
  * Bytes: the window state's typed arrays (about 21.9 KB for a 30d rolling
- * period, see SloWindowState) plus about 1.5 KB of objects around them and the labels (measured: about 23.4 KB per 30d series).
+ * period, see SloWindowState), the alert state (about 2 KB of small typed
+ * arrays) and the labels: bench:processors measures about 25.5 KB per 30d series.
  */
 export class SloSeries {
   readonly state: SloWindowState;

@@ -3,7 +3,8 @@
  *
  * Adapters (the agent's SpanProcessor, the gateway's OTLP decoder) fill one
  * reused instance per span instead of allocating, so the hot path stays
- * allocation-free. Attribute maps are read, never copied.
+ * allocation-light (bench:processors measures about 48 B per span, V8's boxed
+ * doubles for times). Attribute maps are read, never copied.
  */
 export type AttributeMap = Readonly<Record<string, unknown>>;
 
