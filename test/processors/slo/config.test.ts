@@ -123,7 +123,7 @@ describe('slo processor config: validation', () => {
     [{ objectives: [objective({ window: { time_zone: 'UTC' } })] }, 'objectives[0].window.calendar: required: month or week'],
     [{ objectives: [objective({ budgeting: { timeslices: { slice: '6m', target: 90 } } })] }, 'objectives[0].budgeting.timeslices.slice: must be a duration from 1s to 5m that divides 1m or is a whole number of minutes (e.g. 10s, 1m, 5m), got "6m"'],
     [{ objectives: [objective({ group_by: 'http.route' })] }, 'objectives[0].group_by: must be a list of attribute keys, got "http.route"'],
-    [{ objectives: [objective({ max_series: 0 })] }, 'objectives[0].max_series: must be an integer >= 1, got 0'],
+    [{ objectives: [objective({ max_series: 0 })] }, 'objectives[0].max_series: must be an integer from 1 to 10000, got 0'],
     [{ objectives: [objective({ selector: { operations: [''] } })] }, 'objectives[0].selector.operations[0]: must be a non-empty string (operation name), got ""'],
     [{ objectives: [objective({ selector: { attributes: ['a'] } })] }, 'objectives[0].selector.attributes: must be a mapping of attribute names to values, got a list'],
     [{ objectives: [objective({ alerting: { page: 'yes' } })] }, 'objectives[0].alerting.page: must be true or false, got "yes"'],
