@@ -16,8 +16,10 @@ export function createProgram(): Command {
     .command('validate')
     .description('check the configuration and summarize it (exit code 1 on any issue)')
     .option('--config <path>', 'config file (default: $SLOWATCH_CONFIG, then ./otel-config.yaml, then built-in defaults)')
-    .action((options: { config?: string }) => {
+    .option('--agent', 'also check what the in-process agent needs (one slo processor, one prometheus exporter)')
+    .action((options: { config?: string; agent?: boolean }) => {
       process.exitCode = runValidateCommand({
+        agent: options.agent === true,
         configPath: options.config,
         env: process.env,
         cwd: process.cwd(),
@@ -62,8 +64,7 @@ async function serve(configPath: string | undefined): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const objectives = gateway.engine.objectiveSpecs.map((o) => o.name).join(', ');
-  logger.info(`serving SLO metrics at ${gateway.metricsUrl} (config: ${gateway.source}; objectives: ${objectives})`);
+  logger.info(gateway.summary);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;

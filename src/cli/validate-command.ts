@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config-error';
 import { formatConfigIssue } from '../config/config-issue';
 import { displayPath, loadConfig } from '../config/load-config';
 import { agentSettingsFrom } from '../config/agent-settings';
+import { checkGatewayConfig } from '../service/service';
 import type { LoadedConfig } from '../config/load-config';
 
 /** Where the command writes; process.stdout/stderr in the CLI, buffers in tests. */
@@ -18,6 +19,8 @@ export interface ValidateCommandOptions {
   readonly cwd: string;
   readonly stdout: TextOutput;
   readonly stderr: TextOutput;
+  /** `--agent`: also apply the in-process agent's rules. @default false */
+  readonly agent?: boolean;
 }
 
 /**
@@ -29,8 +32,10 @@ export function runValidateCommand(options: ValidateCommandOptions): number {
   let loaded: LoadedConfig;
   try {
     loaded = loadConfig({ configPath: options.configPath, env: options.env, cwd: options.cwd });
-    // What the agent and `serve` additionally require (one slo processor, one /metrics endpoint).
-    agentSettingsFrom(loaded);
+    // What a running gateway requires beyond each component's own checks; with --agent,
+    // what the in-process agent requires (one slo processor, one /metrics endpoint).
+    checkGatewayConfig(loaded.config);
+    if (options.agent === true) agentSettingsFrom(loaded);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const issue of error.issues) options.stderr.write(`${formatConfigIssue(issue)}\n`);

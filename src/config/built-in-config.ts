@@ -7,18 +7,24 @@ export const BUILT_IN_DEFAULTS_SOURCE = '<built-in defaults>';
 /**
  * The configuration slowatch runs with when there is no file, as the data a
  * YAML file would parse to. The repository's otel-config.yaml documents
- * exactly this (a test keeps the two equal): an `slo` processor with its
- * default objectives on traces, and the Prometheus endpoint for the metrics.
+ * exactly this (a test keeps the two equal): the OTLP receiver on loopback
+ * (HTTP 4318, gRPC 4317) feeding an `slo` processor with its default
+ * objectives, the Prometheus endpoint for the metrics and the health check.
+ * Nothing is forwarded: there is no downstream to assume on a fresh machine.
  * Empty component values mean each component's createDefaultConfig().
+ * The agent runs the same file, minus receivers and extensions (its
+ * OpenTelemetry SDK is the source of spans).
  */
 export function createBuiltInConfigData(): Record<string, unknown> {
   return {
+    receivers: { otlp: { protocols: { http: null, grpc: null } } },
     processors: { slo: null },
     exporters: { prometheus: null },
+    extensions: { health_check: null },
     service: {
+      extensions: ['health_check'],
       pipelines: {
-        // No receiver yet: in the agent, the OpenTelemetry SDK in the process is the source of spans.
-        traces: { receivers: [], processors: ['slo'], exporters: [] },
+        traces: { receivers: ['otlp'], processors: ['slo'], exporters: [] },
         metrics: { receivers: [], processors: [], exporters: ['prometheus'] },
       },
     },

@@ -1,9 +1,24 @@
 import { prometheusExporterFactory } from '../../exporters/prometheus/config';
 import { sloProcessorFactory } from '../../processors/slo/config';
+import { batchProcessorFactory } from '../../processors/batch/config';
+import { otlpReceiverFactory } from '../../receivers/otlp/config';
+import { healthCheckExtensionFactory } from '../../extensions/health-check/config';
+import { otlpExporterFactory } from '../../exporters/otlp/config';
+import { debugExporterFactory } from '../../exporters/debug/config';
+import { fileExporterFactory } from '../../exporters/file/config';
 import { ComponentRegistry } from './component-registry';
 
 /**
  * The component types a config file may use today. A new component adds its
  * factory here; nothing else in the config layer changes.
  */
-export const builtInComponents = new ComponentRegistry([sloProcessorFactory, prometheusExporterFactory]);
+export const builtInComponents = new ComponentRegistry([
+  sloProcessorFactory,
+  batchProcessorFactory,
+  prometheusExporterFactory,
+  otlpExporterFactory,
+  debugExporterFactory,
+  fileExporterFactory,
+  otlpReceiverFactory,
+  healthCheckExtensionFactory,
+]);

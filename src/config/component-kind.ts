@@ -9,7 +9,6 @@ export const SECTION_OF_KIND: Readonly<Record<ComponentKind, 'receivers' | 'proc
   extension: 'extensions',
 };
 
-/** The telemetry signals a pipeline can carry, as the Collector names them. */
-export type Signal = 'traces' | 'metrics' | 'logs';
-
-export const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
+/** The telemetry signals a pipeline can carry, as the Collector names them (defined with the OTLP codec). */
+export type { Signal } from '../otlp/signal';
+export { SIGNALS } from '../otlp/signal';

@@ -29,7 +29,7 @@ describe('slowatch serve', () => {
       expect(code).toBe(1);
       const lines = proc.stderr().trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^slowatch error: cannot start: cannot serve metrics on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      expect(lines[0]).toMatch(new RegExp(`^slowatch error: cannot start: prometheus: cannot serve metrics on 127\\.0\\.0\\.1:${port}: EADDRINUSE$`));
     } finally {
       blocker.close();
     }

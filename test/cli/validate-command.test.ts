@@ -8,7 +8,7 @@ import { runValidateCommand } from '../../src/cli/validate-command';
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/config');
 
-function run(options: { configPath?: string; env?: NodeJS.ProcessEnv; cwd: string }) {
+function run(options: { configPath?: string; env?: NodeJS.ProcessEnv; cwd: string; agent?: boolean }) {
   let stdout = '';
   let stderr = '';
   const exitCode = runValidateCommand({
@@ -17,6 +17,7 @@ function run(options: { configPath?: string; env?: NodeJS.ProcessEnv; cwd: strin
     cwd: options.cwd,
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
+    agent: options.agent,
   });
   return { exitCode, stdout, stderr };
 }
@@ -32,7 +33,7 @@ describe('slowatch validate', () => {
     const result = run({ cwd: REPO_ROOT });
     expect(result).toEqual({
       exitCode: 0,
-      stdout: 'otel-config.yaml: valid (2 objectives: availability, latency; pipelines: traces [slo], metrics [prometheus])\n',
+      stdout: 'otel-config.yaml: valid (2 objectives: availability, latency; pipelines: traces [otlp, slo], metrics [prometheus])\n',
       stderr: '',
     });
   });
@@ -40,7 +41,7 @@ describe('slowatch validate', () => {
   it('summarizes the built-in defaults when there is no file', () => {
     const result = run({ cwd: emptyDir });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toBe('<built-in defaults>: valid (2 objectives: availability, latency; pipelines: traces [slo], metrics [prometheus])\n');
+    expect(result.stdout).toBe('<built-in defaults>: valid (2 objectives: availability, latency; pipelines: traces [otlp, slo], metrics [prometheus])\n');
   });
 
   it('reads --config and SLOWATCH_CONFIG', () => {
@@ -50,8 +51,9 @@ describe('slowatch validate', () => {
     );
   });
 
-  it('refuses what the agent and serve cannot run yet: two slo processors', () => {
-    const result = run({ configPath: 'valid_named_components.yaml', cwd: FIXTURES });
+  it('with --agent, refuses what the agent cannot run: two slo processors', () => {
+    expect(run({ configPath: 'valid_named_components.yaml', cwd: FIXTURES }).exitCode).toBe(0);
+    const result = run({ configPath: 'valid_named_components.yaml', cwd: FIXTURES, agent: true });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('the agent runs one slo processor, found 2 in the traces pipelines: slo/checkout, slo/search');
@@ -83,6 +85,6 @@ describe('slowatch validate', () => {
   it('is wired into the commander program', () => {
     const program = createProgram();
     const validate = program.commands.find((c) => c.name() === 'validate');
-    expect(validate?.options.map((o) => o.long)).toEqual(['--config']);
+    expect(validate?.options.map((o) => o.long)).toEqual(['--config', '--agent']);
   });
 });

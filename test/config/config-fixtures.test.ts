@@ -6,6 +6,7 @@ import { formatConfigIssue } from '../../src/config/config-issue';
 import { loadConfig } from '../../src/config/load-config';
 import type { SlowatchConfig } from '../../src/config/slowatch-config';
 import { CONFIG_FIXTURES_DIR, readConfigFixtures } from './fixture-file';
+import { EXPORTER_VALID_CASES } from '../exporters/otlp/fixture-cases';
 
 /*
  * Table-driven over test/fixtures/config/:
@@ -19,6 +20,7 @@ const prometheus = (config: SlowatchConfig, id = 'prometheus'): PrometheusExport
   config.exporters[id]?.settings as PrometheusExporterOptions;
 
 const VALID_CASES: Readonly<Record<string, (config: SlowatchConfig) => void>> = {
+  ...EXPORTER_VALID_CASES,
   'valid_minimal.yaml': (config) => {
     expect(slo(config).evaluationIntervalMs).toBe(10_000);
     expect(slo(config).objectives.map((o) => [o.name, o.sli, o.objective])).toEqual([

@@ -168,10 +168,12 @@ describe('built-in defaults', () => {
       { name: 'latency', sli: { kind: 'latency', thresholdMs: 200 }, objective: 0.95, ...common },
     ]);
     expect(config.exporters.prometheus?.settings).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(config.receivers.otlp?.settings).toMatchObject({ http: { host: '127.0.0.1', port: 4318 }, grpc: { host: '127.0.0.1', port: 4317 } });
+    expect(config.extensions.health_check?.settings).toMatchObject({ host: '127.0.0.1', port: 13133 });
     expect(config.service).toEqual({
-      extensions: [],
+      extensions: ['health_check'],
       pipelines: [
-        { id: 'traces', signal: 'traces', receivers: [], processors: ['slo'], exporters: [] },
+        { id: 'traces', signal: 'traces', receivers: ['otlp'], processors: ['slo'], exporters: [] },
         { id: 'metrics', signal: 'metrics', receivers: [], processors: [], exporters: ['prometheus'] },
       ],
     });

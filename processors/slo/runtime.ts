@@ -1,0 +1,43 @@
+import { SloEngine } from '../../src/engine/slo-engine';
+import { describeAlert } from '../../src/engine/describe-alert';
+import type { ProcessorRuntime } from '../../src/service/runtime-factories';
+import { registerSloMetrics } from '../../exporters/prometheus/slo-metrics';
+import type { SloProcessorSettings } from './config';
+import { EvaluationLoop } from './evaluation-loop';
+import { OtlpSloProcessor } from './otlp-slo-processor';
+
+/**
+ * The gateway's `slo` processor: one engine (and its metrics and evaluation
+ * loop) per processor id, shared by every traces pipeline that lists it.
+ */
+export const sloProcessorRuntime: ProcessorRuntime = {
+  kind: 'processor',
+  type: 'slo',
+  create(settings, _signal, next, context, shared) {
+    const sloSettings = settings as SloProcessorSettings;
+    let owner = false;
+    if (shared.sloEngine === undefined) {
+      owner = true;
+      shared.sloEngine = new SloEngine(sloSettings.objectives, {
+        clock: context.clock,
+        onAlert: (event) => context.logger.info(describeAlert(event)),
+      });
+      registerSloMetrics(context.meter, shared.sloEngine);
+    }
+    const engine = shared.sloEngine;
+    const processor = new OtlpSloProcessor(engine, next, context.logger);
+    let loop: EvaluationLoop | undefined;
+    return {
+      consume: (batch) => processor.consume(batch),
+      start() {
+        // The pipeline that created the engine drives its evaluation.
+        if (owner) loop = new EvaluationLoop(engine, sloSettings.evaluationIntervalMs, context.logger);
+        return Promise.resolve();
+      },
+      shutdown() {
+        loop?.stop();
+        return Promise.resolve();
+      },
+    };
+  },
+};

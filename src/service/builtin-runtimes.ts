@@ -1,0 +1,23 @@
+import { sloProcessorRuntime } from '../../processors/slo/runtime';
+import { batchProcessorRuntime } from '../../processors/batch/runtime';
+import { otlpExporterRuntime } from '../../exporters/otlp/runtime';
+import { debugExporterRuntime } from '../../exporters/debug/runtime';
+import { fileExporterRuntime } from '../../exporters/file/runtime';
+import { otlpReceiverRuntime } from '../../receivers/otlp/runtime';
+import { healthCheckExtensionRuntime } from '../../extensions/health-check/runtime';
+import type { ComponentRuntime } from './runtime-factories';
+
+/**
+ * The running half of every built-in component type (their config halves are
+ * in src/config/builtin-components.ts). The prometheus exporter has none: the
+ * service itself serves its metrics.
+ */
+export const builtInRuntimes: readonly ComponentRuntime[] = [
+  otlpReceiverRuntime,
+  healthCheckExtensionRuntime,
+  sloProcessorRuntime,
+  batchProcessorRuntime,
+  otlpExporterRuntime,
+  debugExporterRuntime,
+  fileExporterRuntime,
+];

@@ -1,0 +1,53 @@
+import type { Signal } from '../otlp/signal';
+import type { Component, ComponentContext } from '../pipeline/component';
+import type { Consumer } from '../pipeline/consumer';
+import type { SloEngine } from '../engine/slo-engine';
+
+/**
+ * The running half of a component type (the config half is its
+ * ComponentFactory): how the service builds an instance from resolved
+ * settings. One object per type, listed in builtin-runtimes.ts.
+ */
+export interface ReceiverRuntime {
+  readonly kind: 'receiver';
+  readonly type: string;
+  /** `consumers` holds the entry of every pipeline of each signal that lists this receiver. */
+  create(settings: unknown, consumers: Partial<Record<Signal, Consumer>>, context: ComponentContext): Component;
+}
+
+/** What processors of one id share across the pipelines that use it. */
+export interface SharedProcessorState {
+  /** The SLO engine of an `slo` processor id: one per id, whatever the number of pipelines. */
+  sloEngine?: SloEngine;
+}
+
+export interface ProcessorRuntime {
+  readonly kind: 'processor';
+  readonly type: string;
+  /** One instance per pipeline, as in the Collector; `shared` is per component id. */
+  create(settings: unknown, signal: Signal, next: Consumer, context: ComponentContext, shared: SharedProcessorState): Consumer & Component;
+}
+
+export interface ExporterRuntime {
+  readonly kind: 'exporter';
+  readonly type: string;
+  /** One instance per component id, fed by every pipeline that lists it. */
+  create(settings: unknown, signals: readonly Signal[], context: ComponentContext): Consumer & Component;
+}
+
+export interface ExtensionRuntime {
+  readonly kind: 'extension';
+  readonly type: string;
+  create(settings: unknown, context: ComponentContext): Component;
+}
+
+export type ComponentRuntime = ReceiverRuntime | ProcessorRuntime | ExporterRuntime | ExtensionRuntime;
+
+/** Components that report readiness (the health_check extension). */
+export interface ReadinessListener {
+  setReady(ready: boolean): void;
+}
+
+export function isReadinessListener(component: Component): component is Component & ReadinessListener {
+  return typeof (component as Partial<ReadinessListener>).setReady === 'function';
+}

@@ -1,0 +1,277 @@
+import type { Meter } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { ViewOptions } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { Clock } from '../clock';
+import { ConfigError } from '../config/config-error';
+import type { SlowatchConfig, PipelineSettings } from '../config/slowatch-config';
+import type { ComponentKind } from '../config/component-kind';
+import type { Logger } from '../logging/logger';
+import type { Signal } from '../otlp/signal';
+import type { Component, ComponentContext } from '../pipeline/component';
+import type { Consumer } from '../pipeline/consumer';
+import { MetricsServer } from '../../exporters/prometheus/metrics-server';
+import type { PrometheusExporterOptions } from '../../exporters/prometheus/config';
+import { sloCardinalityLimit } from '../../exporters/prometheus/slo-metrics';
+import type { SloProcessorSettings } from '../../processors/slo/config';
+import { combineConsumers, discardConsumer } from './fanout-consumer';
+import type { ComponentRuntime, SharedProcessorState, ReceiverRuntime, ProcessorRuntime, ExporterRuntime, ExtensionRuntime } from './runtime-factories';
+import { isReadinessListener } from './runtime-factories';
+
+export interface ServiceOptions {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** The running half of every component type the config may name. */
+  readonly runtimes: readonly ComponentRuntime[];
+}
+
+/** The exporter type that serves slowatch's own metrics (SLOs, receivers, exporters) for Prometheus to pull. */
+const PROMETHEUS = 'prometheus';
+const SLO = 'slo';
+
+interface Started {
+  readonly id: string;
+  readonly component: Component;
+}
+
+/**
+ * The gateway's pipelines, built from the configuration as the Collector
+ * builds its service: one instance per receiver and exporter id, one
+ * processor instance per pipeline, receivers fanning out to every pipeline
+ * of their signal, pipelines fanning out to their exporters.
+ *
+ * Start order is extensions, metric endpoints, exporters, processors,
+ * receivers; shutdown is the reverse, so every stage drains into a stage
+ * that is still running.
+ */
+export class Service {
+  private readonly extensions: Started[] = [];
+  private readonly exporters: Started[] = [];
+  private readonly processors: Started[] = [];
+  private readonly receivers: Started[] = [];
+  private readonly metricsServers: { id: string; server: MetricsServer }[] = [];
+  private readonly meterProvider: MeterProvider;
+  private readonly meter: Meter;
+  private readonly sharedState = new Map<string, SharedProcessorState>();
+  private started: Started[] = [];
+  private running = false;
+
+  constructor(
+    private readonly config: SlowatchConfig,
+    private readonly options: ServiceOptions,
+  ) {
+    const pipelines = config.service.pipelines;
+    const readers: PrometheusExporter[] = [];
+    for (const id of usedIds(pipelines, 'exporters')) {
+      const component = config.exporters[id];
+      if (component?.type !== PROMETHEUS) continue;
+      const reader = new PrometheusExporter({ withoutScopeInfo: true, preventServerStart: true });
+      readers.push(reader);
+      const { host, port } = component.settings as PrometheusExporterOptions;
+      this.metricsServers.push({ id, server: new MetricsServer(reader, { host, port, holdsProcessOpen: true }) });
+    }
+    checkGatewayConfig(config);
+    const sloObjectives = usedIds(pipelines, 'processors')
+      .filter((id) => config.processors[id]?.type === SLO)
+      .flatMap((id) => (config.processors[id]?.settings as SloProcessorSettings).objectives);
+    const views: ViewOptions[] = [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(sloObjectives) }];
+    this.meterProvider = new MeterProvider({ readers, views });
+    this.meter = this.meterProvider.getMeter('slowatch');
+    this.build();
+  }
+
+  /** Where each prometheus exporter serves /metrics (after start: with the bound port). */
+  get metricsUrls(): readonly string[] {
+    return this.metricsServers.map((m) => m.server.url);
+  }
+
+  /** The SLO engines, one per slo processor id. */
+  get sloEngines(): ReadonlyMap<string, NonNullable<SharedProcessorState['sloEngine']>> {
+    const engines = new Map<string, NonNullable<SharedProcessorState['sloEngine']>>();
+    for (const [id, state] of this.sharedState) if (state.sloEngine !== undefined) engines.set(id, state.sloEngine);
+    return engines;
+  }
+
+  private context(id: string): ComponentContext {
+    return { id, logger: this.options.logger, meter: this.meter, clock: this.options.clock };
+  }
+
+  private runtime<K extends ComponentKind>(kind: K, type: string): Extract<ComponentRuntime, { kind: K }> {
+    const found = this.options.runtimes.find((r) => r.kind === kind && r.type === type);
+    if (found === undefined) throw new Error(`${kind} type "${type}" has no runtime in this build`);
+    return found as Extract<ComponentRuntime, { kind: K }>;
+  }
+
+  private build(): void {
+    const { config } = this;
+    const pipelines = config.service.pipelines;
+
+    for (const id of config.service.extensions) {
+      const component = config.extensions[id]!;
+      const runtime: ExtensionRuntime = this.runtime('extension', component.type);
+      this.extensions.push({ id, component: runtime.create(component.settings, this.context(id)) });
+    }
+
+    const exporterConsumers = new Map<string, Consumer>();
+    for (const id of usedIds(pipelines, 'exporters')) {
+      const component = config.exporters[id]!;
+      if (component.type === PROMETHEUS) {
+        exporterConsumers.set(id, discardConsumer);
+        continue;
+      }
+      const signals = [...new Set(pipelines.filter((p) => p.exporters.includes(id)).map((p) => p.signal))];
+      const runtime: ExporterRuntime = this.runtime('exporter', component.type);
+      const exporter = runtime.create(component.settings, signals, this.context(id));
+      exporterConsumers.set(id, exporter);
+      this.exporters.push({ id, component: exporter });
+    }
+
+    const pipelineEntries = new Map<string, Consumer>();
+    for (const pipeline of pipelines) {
+      let next = combineConsumers(pipeline.exporters.map((id) => exporterConsumers.get(id)!));
+      for (const id of [...pipeline.processors].reverse()) {
+        const component = config.processors[id]!;
+        const runtime: ProcessorRuntime = this.runtime('processor', component.type);
+        let shared = this.sharedState.get(id);
+        if (shared === undefined) {
+          shared = {};
+          this.sharedState.set(id, shared);
+        }
+        const processor = runtime.create(component.settings, pipeline.signal, next, this.context(id), shared);
+        // Processors are started after exporters and shut down before them; within a
+        // pipeline, the first processor shuts down first so its data drains downstream.
+        this.processors.unshift({ id: `${id} (${pipeline.id})`, component: processor });
+        next = processor;
+      }
+      pipelineEntries.set(pipeline.id, next);
+    }
+
+    for (const id of usedIds(pipelines, 'receivers')) {
+      const component = config.receivers[id]!;
+      const consumers: Partial<Record<Signal, Consumer>> = {};
+      for (const signal of ['traces', 'metrics', 'logs'] as const) {
+        const entries = pipelines.filter((p) => p.signal === signal && p.receivers.includes(id)).map((p) => pipelineEntries.get(p.id)!);
+        if (entries.length > 0) consumers[signal] = combineConsumers(entries);
+      }
+      const runtime: ReceiverRuntime = this.runtime('receiver', component.type);
+      this.receivers.push({ id, component: runtime.create(component.settings, consumers, this.context(id)) });
+    }
+  }
+
+  /**
+   * Starts everything in dependency order. On the first failure, stops what
+   * was started and rejects with one line naming the component.
+   */
+  async start(): Promise<void> {
+    const order: Started[] = [
+      ...this.extensions,
+      ...this.metricsServers.map(({ id, server }) => ({ id, component: { start: () => server.start(), shutdown: () => server.stop() } })),
+      ...this.exporters,
+      ...this.processors,
+      ...this.receivers,
+    ];
+    for (const entry of order) {
+      try {
+        await entry.component.start();
+      } catch (error) {
+        await this.stopStarted();
+        throw new Error(`${entry.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      this.started.push(entry);
+    }
+    this.running = true;
+    this.setReady(true);
+  }
+
+  /** Stops in reverse order; each component bounds its own drain. Never rejects. */
+  async shutdown(): Promise<void> {
+    this.setReady(false);
+    this.running = false;
+    await this.stopStarted();
+    await this.meterProvider.shutdown().catch(() => undefined);
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  private setReady(ready: boolean): void {
+    for (const { component } of this.extensions) if (isReadinessListener(component)) component.setReady(ready);
+  }
+
+  private async stopStarted(): Promise<void> {
+    const started = this.started;
+    this.started = [];
+    for (const entry of [...started].reverse()) {
+      try {
+        await entry.component.shutdown();
+      } catch (error) {
+        this.options.logger.error(`${entry.id}: shutdown failed`, error);
+      }
+    }
+  }
+}
+
+/** Component ids of one list across pipelines, each once, in order of first use. */
+function usedIds(pipelines: readonly PipelineSettings[], list: 'receivers' | 'processors' | 'exporters'): string[] {
+  return [...new Set(pipelines.flatMap((p) => p[list]))];
+}
+
+/**
+ * The rules of a runnable gateway configuration beyond what the config layer
+ * checks per component (`slowatch validate` runs them too). Throws ConfigError.
+ */
+export function checkGatewayConfig(config: SlowatchConfig): void {
+  refuseReceivedMetricsIntoPrometheus(config);
+  refuseAmbiguousSloProcessors(config);
+}
+
+/**
+ * The prometheus exporter serves slowatch's own metrics; it does not turn
+ * received OTLP metrics into Prometheus series. A metrics pipeline that
+ * feeds it from a receiver would silently drop data, so it is refused.
+ */
+function refuseReceivedMetricsIntoPrometheus(config: SlowatchConfig): void {
+  const issues = config.service.pipelines
+    .filter((p) => p.receivers.length > 0 && p.exporters.some((id) => config.exporters[id]?.type === PROMETHEUS))
+    .map((p) => ({
+      path: `service.pipelines.${p.id}.exporters`,
+      message: `the prometheus exporter serves slowatch's own metrics and cannot export received OTLP metrics; use an otlp exporter in a pipeline with receivers [${p.receivers.join(', ')}]`,
+      file: '<config>',
+    }));
+  if (issues.length > 0) throw new ConfigError(issues);
+}
+
+/**
+ * An slo processor counts every span it sees: listed in two pipelines fed by
+ * one receiver it would count each span twice, and two processors with the
+ * same objective name would publish the same series. Both are refused.
+ */
+function refuseAmbiguousSloProcessors(config: SlowatchConfig): void {
+  const issues: { path: string; message: string; file: string }[] = [];
+  const objectiveOwner = new Map<string, string>();
+  for (const id of usedIds(config.service.pipelines, 'processors')) {
+    if (config.processors[id]?.type !== SLO) continue;
+    const users = config.service.pipelines.filter((p) => p.processors.includes(id)).map((p) => p.id);
+    if (users.length > 1) {
+      issues.push({
+        path: `service.pipelines.${users[1]}.processors`,
+        message: `processor "${id}" is already used by pipeline ${users[0]}: an slo processor belongs to one pipeline (define slo/<name> per pipeline)`,
+        file: '<config>',
+      });
+    }
+    for (const objective of (config.processors[id]?.settings as SloProcessorSettings).objectives) {
+      const owner = objectiveOwner.get(objective.name);
+      if (owner !== undefined) {
+        issues.push({
+          path: `processors.${id}.objectives`,
+          message: `objective "${objective.name}" is also defined by processor "${owner}": objective names become the slo label and must be unique`,
+          file: '<config>',
+        });
+      } else {
+        objectiveOwner.set(objective.name, id);
+      }
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+}
