@@ -1,14 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -17,37 +11,9 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { freePort, startNode, waitUntil } from '../helpers/processes';
 import type { RunningProcess } from '../helpers/processes';
 import { decodeTracesIndependently } from '../helpers/independent-otlp-decoder';
+import { Downstream, makeSpans } from '../helpers/otlp-fixtures';
 import type { IndependentSpan } from '../helpers/independent-otlp-decoder';
 import { parsePrometheusText, valueOf } from '../helpers/prometheus-text';
-
-/** A downstream OTLP/HTTP endpoint that keeps every trace request body it gets. */
-class Downstream {
-  readonly bodies: Buffer[] = [];
-  private server: Server | undefined;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.port = await freePort();
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        if (req.url === '/v1/traces') this.bodies.push(req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw);
-        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-  }
-
-  spans(): IndependentSpan[] {
-    return this.bodies.flatMap((b) => decodeTracesIndependently(b));
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()));
-  }
-}
 
 interface Ports {
   http: number;
@@ -93,37 +59,6 @@ service:
       processors: []
       exporters: [prometheus]
 `;
-}
-
-/** Spans of every shape a client produces: attributes of each type, events, links, statuses, kinds, parents. */
-function makeSpans(service: string, count: number): ReadableSpan[] {
-  const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': service, 'deployment.environment': 'test', 'host.cores': 2 }),
-    spanProcessors: [new SimpleSpanProcessor(memory)],
-  });
-  const tracer = provider.getTracer('gateway-test', '1.2.3');
-  for (let i = 0; i < count; i++) {
-    const parent = tracer.startSpan(`GET /items/:id`, {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': 'GET',
-        'http.route': '/items/:id',
-        'http.response.status_code': i % 10 === 0 ? 503 : 200,
-        'item.ratio': i / 7,
-        'item.cached': i % 2 === 0,
-        'item.tags': ['a', 'b', String(i)],
-      },
-    });
-    if (i % 15 === 0) parent.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
-    parent.addEvent('cache.lookup', { hit: i % 3 === 0 });
-    const child = tracer.startSpan('SELECT items', { kind: SpanKind.CLIENT, links: [{ context: parent.spanContext(), attributes: { why: 'follows' } }] }, trace.setSpan(context.active(), parent));
-    child.end();
-    parent.end();
-  }
-  const spans = memory.getFinishedSpans();
-  void provider.shutdown();
-  return spans;
 }
 
 function exportWith(exporter: SpanExporter, spans: ReadableSpan[]): Promise<void> {
