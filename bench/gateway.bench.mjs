@@ -43,6 +43,8 @@ const MB = 2 ** 20;
 const DEFAULT_GATEWAY_MAIN = 'dist/src/cli/main.js';
 
 const GOALS = { spansPerCpuSecMin: 50_000, spansPerCpuSecStretch: 100_000 };
+// What `batch: {}` means (processors/batch/config.ts, the Collector's defaults), to explain unsaturated runs.
+const BATCH_DEFAULTS = { sendBatchSize: 8192, timeoutMs: 200 };
 const COLLECTOR_REFERENCE = {
   source: 'https://opentelemetry.io/docs/collector/benchmarks/ (load tests of opentelemetry-collector-contrib, e.g. TestTrace10kSPS)',
   figure: 'about 10 000 spans/s in about a fifth of a core, i.e. roughly 50 000 spans per CPU-second',
@@ -365,45 +367,84 @@ const n0 = (x) => x ?? 0;
 /** Spans the exporter has finished with: delivered, failed, or refused at its queue. */
 const settledSpans = (m) => n0(m.sent) + n0(m.sendFailed) + n0(m.enqueueFailed);
 
-/**
- * Whether every span that entered the gateway has been answered: the SLO
- * processor counts a span (once per objective; every span here is a server
- * span that every objective selects) as it enters the pipeline, while the
- * receiver counts it accepted or refused only once the pipeline has settled
- * its request — after the batch processor flushed it, up to `timeout` later.
- * Without SLO counters (nothing to compare with) this holds trivially.
- */
-function everyRequestAnswered(m) {
-  const answered = n0(m.accepted) + n0(m.refused);
-  return Object.values(m.sloEvents).every((events) => events === answered);
-}
+/** Requests the receiver has answered (every outcome), from slowatch_receiver_requests_total. */
+const answeredRequests = (m) => Object.values(m.requestsByOutcome).reduce((a, b) => a + b, 0);
 
 /**
- * Waits until every span that entered the gateway was answered (see
- * everyRequestAnswered), every span accepted has left the pipeline (sent,
- * failed or refused by the exporter, queue empty) and the sink has counted
- * every span sent. Returns the last scrape and sink counts.
+ * Waits until the pipeline is drained: every request the load generator
+ * sent has been answered (or, for requests it abandoned when it stopped,
+ * nothing has changed for STABLE_MS), every span accepted has left the
+ * pipeline (sent, failed or refused by the exporter, queue empty), and the
+ * sink has counted every span sent.
+ *
+ * The receiver counts a request (and its spans accepted) only once the
+ * pipeline has settled it — after the batch processor flushed it, up to its
+ * `timeout` later — so "accepted = sent" alone would declare a pipeline
+ * drained while requests still wait in the batch processor.
+ * `ms`: when the final state was first seen.
  */
-async function waitDrained(metricsUrl, sinkUrl, timeoutMs, isAlive) {
+const STABLE_MS = 4 * BATCH_DEFAULTS.timeoutMs;
+async function waitDrained(metricsUrl, sinkUrl, timeoutMs, isAlive, expectedRequests) {
   const started = Date.now();
   let m;
   let s;
+  let signature;
+  let since = started;
   for (;;) {
     if (!isAlive()) throw new Error('gateway exited while draining');
     m = await scrapeGateway(metricsUrl);
     s = await sinkStats(sinkUrl);
-    const drained = everyRequestAnswered(m) && n0(m.accepted) <= settledSpans(m) && n0(m.queueSize) === 0 && s.spans >= n0(m.sent);
-    if (drained) return { metrics: m, sink: s, ms: Date.now() - started, timedOut: false };
-    if (Date.now() - started > timeoutMs) return { metrics: m, sink: s, ms: Date.now() - started, timedOut: true };
-    await new Promise((r) => setTimeout(r, 200));
+    const now = Date.now();
+    const current = JSON.stringify([answeredRequests(m), m.accepted, m.refused, m.sent, m.sendFailed, m.enqueueFailed, m.queueSize, s.spans]);
+    if (current !== signature) {
+      signature = current;
+      since = now;
+    }
+    const pipelineEmpty = n0(m.accepted) <= settledSpans(m) && n0(m.queueSize) === 0 && s.spans >= n0(m.sent);
+    const allAnswered = answeredRequests(m) >= expectedRequests;
+    if (pipelineEmpty && (allAnswered || now - since >= STABLE_MS)) {
+      return { metrics: m, sink: s, ms: since - started, timedOut: false, allRequestsAnswered: allAnswered };
+    }
+    if (now - started > timeoutMs) return { metrics: m, sink: s, ms: now - started, timedOut: true, allRequestsAnswered: allAnswered };
+    await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A best guess at what limited spans/s in a run, from its own figures:
+ * the gateway's CPU, the load side's CPU, other processes on the gateway's
+ * CPU, or latency — each client waits for its answer, which the gateway gives
+ * once the batch processor has flushed (after `timeout` when the spans in
+ * flight, connections × spans per request, are fewer than send_batch_size).
+ */
+function limitedBy(run) {
+  if (run.gatewaySaturated) return 'gateway CPU';
+  const inFlight = params.connections * params.spansPerRequest;
+  // At most `inFlight` spans per batch timeout when every request waits for it.
+  const timeoutBound = inFlight / (BATCH_DEFAULTS.timeoutMs / 1000);
+  if (inFlight < BATCH_DEFAULTS.sendBatchSize && run.p50Ms >= BATCH_DEFAULTS.timeoutMs && run.spansPerSec >= 0.7 * timeoutBound) {
+    return (
+      `batch timeout: ${inFlight} spans in flight < send_batch_size ${BATCH_DEFAULTS.sendBatchSize}, so each request is answered ` +
+      `only when the batch timeout (${BATCH_DEFAULTS.timeoutMs} ms) flushes it: at most ${Math.round(timeoutBound)} spans/s`
+    );
+  }
+  if ((run.loadCpuBusyShare ?? 0) >= 0.9) return 'load generator / sink CPU';
+  if ((run.gatewayCpuNoise?.othersSec ?? 0) > 0.2 * run.loadWallSec) return 'other processes on the gateway CPU';
+  return 'latency (the gateway answers each request once the pipeline has taken it)';
+}
+
+/** `n` different free loopback ports (freePort alone may hand out a port it just gave). */
+async function distinctFreePorts(n) {
+  const ports = new Set();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
 }
 
 // --- One run ---------------------------------------------------------------------------
 
 async function runOnce(roundNo, key, pinning) {
   const scenario = SCENARIOS[key];
-  const [otlpPort, promPort, sinkPort] = [await freePort(), await freePort(), await freePort()];
+  const [otlpPort, promPort, sinkPort] = await distinctFreePorts(3);
   const otlpUrl = `http://127.0.0.1:${otlpPort}`;
   const metricsUrl = `http://127.0.0.1:${promPort}/metrics`;
   const sinkUrl = `http://127.0.0.1:${sinkPort}/stats`;
@@ -439,11 +480,13 @@ async function runOnce(roundNo, key, pinning) {
     const pid = gateway.child.pid;
     run.rssStartedMb = round((procMemory(pid).rssBytes ?? NaN) / MB);
 
+    let requestsSent = 0; // by the load generator to this gateway, to know when all were answered
     if (params.warmupSec > 0) {
       const warm = await runLoad(otlpUrl, params.warmupSec, bodyFiles, pinning);
-      run.warmup = { requests: warm.requestsTotal, non2xx: warm.non2xx, statusCodes: warm.statusCodes };
+      run.warmup = { requests: warm.requestsTotal, requestsSent: warm.requestsSent, non2xx: warm.non2xx, statusCodes: warm.statusCodes };
+      requestsSent += warm.requestsSent;
     }
-    const settled = await waitDrained(metricsUrl, sinkUrl, params.drainTimeoutSec * 1000, alive);
+    const settled = await waitDrained(metricsUrl, sinkUrl, params.drainTimeoutSec * 1000, alive, requestsSent);
     run.settleAfterWarmupMs = settled.ms;
     if (settled.timedOut) run.settleAfterWarmupTimedOut = true;
 
@@ -492,7 +535,8 @@ async function runOnce(roundNo, key, pinning) {
     if (!alive()) throw new Error('gateway exited during the run');
 
     // --- Drain: until every accepted span reached the sink (or the timeout)
-    const drained = await waitDrained(metricsUrl, sinkUrl, params.drainTimeoutSec * 1000, alive);
+    requestsSent += load.requestsSent;
+    const drained = await waitDrained(metricsUrl, sinkUrl, params.drainTimeoutSec * 1000, alive, requestsSent);
     const c2 = procCpuSeconds(pid);
     const h2 = process.hrtime.bigint();
     const mem2 = procMemory(pid);
@@ -544,6 +588,7 @@ async function runOnce(roundNo, key, pinning) {
     run.spansPerCpuSec = cpuEndToEnd > 0 ? round(delivered / cpuEndToEnd, 0) : null;
     run.spansPerCpuSecLoadWindow = cpuLoad > 0 ? round(acceptedLoadWindow / cpuLoad, 0) : null;
     run.drainMs = drained.ms;
+    run.drainAllRequestsAnswered = drained.allRequestsAnswered;
     run.rssAfterMb = round((mem1.rssBytes ?? NaN) / MB);
     run.rssDrainedMb = round((mem2.rssBytes ?? NaN) / MB);
     run.peakRssMb = round((mem2.peakRssBytes ?? NaN) / MB);
@@ -583,6 +628,7 @@ async function runOnce(roundNo, key, pinning) {
     // the load side or by other tenants of its CPU (see gatewayCpuNoise), and only
     // spansPerCpuSec says what the gateway can do.
     run.gatewaySaturated = run.gatewayCoresBusy >= 0.9;
+    run.limitedBy = limitedBy(run);
 
     // --- Do the counts add up?
     const sloEventsDelta = Object.fromEntries(Object.keys(m2.sloEvents).map((slo) => [slo, n0(m2.sloEvents[slo]) - n0(m0.sloEvents[slo])]));
@@ -598,15 +644,21 @@ async function runOnce(roundNo, key, pinning) {
       problems.push(`accepted ${accepted} ≠ sent ${delivered} + send failed ${run.sendFailedSpans} + enqueue failed ${run.enqueueFailedSpans}`);
     }
     if (run.sinkSpans !== delivered) problems.push(`sink counted ${run.sinkSpans} spans, exporter reports ${delivered} sent`);
-    if (accepted < ok2xx * params.spansPerRequest || accepted > (ok2xx + params.connections) * params.spansPerRequest) {
-      problems.push(`accepted ${accepted} spans for ${ok2xx} 2xx answers of ${params.spansPerRequest} spans (+ at most ${params.connections} in flight)`);
+    // Every 2xx answer is 512 spans accepted; requests still in flight when autocannon
+    // stopped (at most one per connection, and no more than it sent) may add some.
+    const maxRequests = Math.min(load.requestsSent, ok2xx + params.connections);
+    if (accepted < ok2xx * params.spansPerRequest || accepted > maxRequests * params.spansPerRequest) {
+      problems.push(`accepted ${accepted} spans for ${ok2xx} 2xx answers of ${params.spansPerRequest} spans (+ at most ${maxRequests - ok2xx} in flight)`);
     }
     if (accepted % params.spansPerRequest !== 0) problems.push(`accepted ${accepted} is not a multiple of ${params.spansPerRequest}`);
     if (Object.keys(sloEventsDelta).length === 0) problems.push(`no ${METRIC.sloEvents} in /metrics: the SLO processor did not count`);
     for (const [slo, events] of Object.entries(sloEventsDelta)) {
-      // The SLO processor sees every span before it is accepted or refused downstream.
-      const expected = accepted + run.refusedSpans;
-      if (events !== expected) problems.push(`SLO ${slo} counted ${events} events for ${accepted} accepted + ${run.refusedSpans} refused spans`);
+      // Every span here is a server span that each default objective counts: once the
+      // pipeline accepted it (or, if the SLO processor counts before handing on, also
+      // when it was refused downstream).
+      if (events !== accepted && events !== accepted + run.refusedSpans) {
+        problems.push(`SLO ${slo} counted ${events} events for ${accepted} accepted${run.refusedSpans ? ` and ${run.refusedSpans} refused` : ''} spans`);
+      }
     }
     run.check = {
       ok: problems.length === 0,
@@ -659,13 +711,19 @@ async function main() {
   const runs = [];
   for (let roundNo = 1; roundNo <= params.rounds; roundNo++) {
     for (const key of selected) {
-      const run = await runOnce(roundNo, key, pinning);
+      let run = await runOnce(roundNo, key, pinning);
+      if (run.error && /EADDRINUSE/.test(`${run.stderrTail ?? ''} ${run.error}`)) {
+        // Another process took a port between freePort() and the gateway's listen: once more, on new ports.
+        const first = run;
+        run = await runOnce(roundNo, key, pinning);
+        run.retriedAfter = { error: first.error, stderrTail: first.stderrTail };
+      }
       runs.push(run);
       process.stdout.write(
         run.error
           ? `  round ${roundNo} ${key}: FAILED: ${run.error}\n`
           : `  round ${roundNo} ${key}: ${run.spansPerSec} spans/s, ${run.spansPerCpuSec} spans/CPU-s (${run.gatewayCoresBusy} cores busy), ` +
-              `${run.gatewaySaturated ? '' : `NOT SATURATED (load CPU busy ${run.loadCpuBusyShare ?? 'n/a'}, others on gateway CPU ${run.gatewayCpuNoise?.othersSec ?? 'n/a'} s), `}` +
+              `${run.gatewaySaturated ? '' : `not saturated, limited by ${run.limitedBy.split(':')[0]} (load CPU busy ${run.loadCpuBusyShare ?? 'n/a'}, others on gateway CPU ${run.gatewayCpuNoise?.othersSec ?? 'n/a'} s), `}` +
               `${run.reqPerSec} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, RSS ${run.rssAfterMb} MB (peak ${run.peakRssMb}), drain ${run.drainMs} ms` +
               `${run.non2xx || run.errors ? `, non-2xx ${run.non2xx}, errors ${run.errors}` : ''}${run.refusedSpans ? `, refused ${run.refusedSpans} spans` : ''}` +
               `${run.check.ok ? '' : ` — COUNTS: ${run.check.problems.join('; ')}`}\n`,
@@ -701,6 +759,7 @@ async function main() {
       loadCpuBusyShare: round(median(ok.map((r) => r.loadCpuBusyShare)), 3),
       gatewayCpuOthersSec: round(median(ok.map((r) => r.gatewayCpuNoise?.othersSec)), 2),
       saturatedRuns: ok.filter((r) => r.gatewaySaturated).length,
+      limitedBy: [...new Set(ok.map((r) => r.limitedBy))],
     };
   }
   const pass = Object.fromEntries(
@@ -733,6 +792,7 @@ async function main() {
     },
     pinning,
     goals: { ...GOALS, figure: 'median spansPerCpuSec per scenario' },
+    batchDefaults: BATCH_DEFAULTS,
     collectorReference: COLLECTOR_REFERENCE,
     medians,
     pass,
@@ -774,6 +834,9 @@ async function main() {
       `${k}: ${medians[k].spansPerCpuSec ?? 'n/a'} spans per CPU-second — goal ≥ ${GOALS.spansPerCpuSecMin} ${verdict(pass[k].goal)}, ` +
         `stretch ≥ ${GOALS.spansPerCpuSecStretch} ${verdict(pass[k].stretch)}\n`,
     );
+  }
+  for (const k of selected) {
+    if (medians[k].saturatedRuns < medians[k].runs) process.stdout.write(`${k}: spans/s limited by ${medians[k].limitedBy.join('; ')}\n`);
   }
   process.stdout.write(`written to ${path.relative(process.cwd(), args.out)}\n`);
   if (shutdownProblems.length > 0) process.stdout.write(`shutdown: ${shutdownProblems.map((p) => `round ${p.round} ${p.scenario}: ${p.problem}`).join('; ')}\n`);

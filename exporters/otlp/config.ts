@@ -66,7 +66,11 @@ export interface SendingQueueConfig {
   num_consumers?: number;
   /** Batches the queue holds; when full, consume refuses with BackpressureError. */
   queue_size?: number;
-  /** Optional cap on the items (spans, metric points, log records) of all queued batches together. */
+  /**
+   * Cap on the items (spans, metric points, log records) of all queued
+   * batches together. A decoded span with ten attributes takes about 4 KB of
+   * heap, so the default of 50 000 bounds a queue at about 200 MB.
+   */
   max_items?: number;
 }
 
@@ -134,7 +138,7 @@ export interface OtlpExporterDefaults extends OtlpExporterConfig {
   compression: OtlpCompression;
   timeout: string;
   tls: TlsConfig & Required<Pick<TlsConfig, 'insecure' | 'insecure_skip_verify'>>;
-  sending_queue: SendingQueueConfig & Required<Omit<SendingQueueConfig, 'max_items'>>;
+  sending_queue: Required<SendingQueueConfig>;
   retry_on_failure: Required<RetryOnFailureConfig>;
 }
 
@@ -146,7 +150,7 @@ export function createDefaultConfig(): OtlpExporterDefaults {
     compression: 'gzip',
     timeout: '10s',
     tls: { insecure: false, insecure_skip_verify: false },
-    sending_queue: { enabled: true, num_consumers: 4, queue_size: 1000 },
+    sending_queue: { enabled: true, num_consumers: 4, queue_size: 1000, max_items: 50_000 },
     retry_on_failure: {
       enabled: true,
       initial_interval: '5s',
@@ -391,7 +395,7 @@ export function resolveOtlpExporterSettings(config: OtlpExporterConfig): OtlpExp
       enabled: queue.enabled,
       numConsumers: queue.num_consumers,
       queueSize: queue.queue_size,
-      ...(queue.max_items !== undefined && { maxItems: queue.max_items }),
+      maxItems: queue.max_items,
     },
     retry: {
       enabled: retry.enabled,

@@ -70,11 +70,23 @@ export function retryAfterSeconds(error: BackpressureError): number {
  * it dropped, set it from that report here (and count those items as
  * refused); both transports already encode it into the response.
  */
+/**
+ * Request bytes (as received, after decompression) one receiver decodes and
+ * holds in its pipelines at once. Decoded OTLP takes about 8–9 times its
+ * wire size in the heap, so this bounds a receiver's working set to about
+ * 300 MB whatever the number of clients; past it, requests are answered
+ * 503 / UNAVAILABLE with Retry-After, and clients back off.
+ */
+export const DEFAULT_MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
+
 export class ExportHandler {
+  private inflightBytes = 0;
+
   constructor(
     private readonly consumers: Partial<Record<Signal, Consumer>>,
     private readonly metrics: ReceiverMetrics,
     private readonly failures: FailureLog,
+    private readonly maxInflightBytes = DEFAULT_MAX_INFLIGHT_BYTES,
   ) {}
 
   /** Whether a pipeline takes this signal from this receiver. */
@@ -83,10 +95,30 @@ export class ExportHandler {
   }
 
   /**
-   * Never rejects. `decode` turns the received bytes into a request; it
-   * throws OtlpDecodeError for data that is not valid OTLP.
+   * Never rejects. `decode` turns the received `bodyBytes` bytes into a
+   * request; it throws OtlpDecodeError for data that is not valid OTLP.
+   * One request is always admitted, so a body within the size limit can
+   * never be refused for good.
    */
-  async export(transport: Transport, signal: Signal, decode: () => ExportRequest): Promise<ExportOutcome> {
+  async export(transport: Transport, signal: Signal, bodyBytes: number, decode: () => ExportRequest): Promise<ExportOutcome> {
+    if (this.inflightBytes > 0 && this.inflightBytes + bodyBytes > this.maxInflightBytes) {
+      const error = new BackpressureError(`${this.inflightBytes} bytes of requests are being processed, the limit is ${this.maxInflightBytes}`, 1);
+      this.failures.record(transport, `admitting a ${signal} request (memory bound; clients are told to retry)`, error);
+      return this.finish(transport, signal, 'backpressure', {
+        kind: 'backpressure',
+        message: `the receiver is at its memory bound (${error.message}); retry after 1s`,
+        retryAfterSeconds: 1,
+      });
+    }
+    this.inflightBytes += bodyBytes;
+    try {
+      return await this.admitted(transport, signal, decode);
+    } finally {
+      this.inflightBytes -= bodyBytes;
+    }
+  }
+
+  private async admitted(transport: Transport, signal: Signal, decode: () => ExportRequest): Promise<ExportOutcome> {
     const consumer = this.consumers[signal];
     if (consumer === undefined) {
       // The servers check accepts() first; this is a guard, not a path.

@@ -161,7 +161,7 @@ export class OtlpGrpcServer {
       return;
     }
     const body = call.request;
-    const outcome: ExportOutcome = await handler.export('grpc', signal, () => decodeRequest('protobuf', signal, body));
+    const outcome: ExportOutcome = await handler.export('grpc', signal, body.length, () => decodeRequest('protobuf', signal, body));
     switch (outcome.kind) {
       case 'success':
         callback(null, encodeResponse('protobuf', signal, outcome.partialSuccess));

@@ -235,7 +235,7 @@ export class OtlpHttpServer {
       return;
     }
 
-    const outcome = await handler.export('http', signal, () => decodeRequest(format, signal, body.body));
+    const outcome = await handler.export('http', signal, body.body.length, () => decodeRequest(format, signal, body.body));
     this.sendOutcome(request, response, signal, format, outcome);
   }
 

@@ -5,6 +5,8 @@ import { Command } from 'commander';
 import { runValidateCommand } from './validate-command';
 import { startGateway } from './serve-command';
 import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
+import type { LogLevel } from '../logging/logger';
+import { loadConfig } from '../config/load-config';
 
 /** The `slowatch` command line; one subcommand per `add…` call. */
 export function createProgram(): Command {
@@ -53,7 +55,11 @@ function packageVersion(): string {
 }
 
 async function serve(configPath: string | undefined): Promise<void> {
-  const logger = createStderrLogger({ level: parseLogLevel(process.env.OTEL_LOG_LEVEL) ?? 'info' });
+  // Our log lines must never take the process down: a closed stderr (EPIPE) is ignored.
+  process.stderr.on('error', () => undefined);
+  process.stdout.on('error', () => undefined);
+  const level = parseLogLevel(process.env.OTEL_LOG_LEVEL) ?? logLevelInConfig(configPath) ?? 'info';
+  const logger = createStderrLogger({ level });
   let gateway;
   try {
     gateway = await startGateway({ configPath, env: process.env, logger });
@@ -67,7 +73,11 @@ async function serve(configPath: string | undefined): Promise<void> {
   logger.info(gateway.summary);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal means "now": leave what is still draining behind.
+      logger.warn(`${signal} again: exiting without finishing the drain`);
+      process.exit(1);
+    }
     stopping = true;
     logger.info(`${signal}: shutting down`);
     gateway.stop().then(
@@ -80,6 +90,18 @@ async function serve(configPath: string | undefined): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * `service.telemetry.logs.level` of the configuration, if it loads; errors
+ * are reported by the real start that follows.
+ */
+function logLevelInConfig(configPath: string | undefined): LogLevel | undefined {
+  try {
+    return loadConfig({ configPath, env: process.env }).config.service.logLevel;
+  } catch {
+    return undefined;
+  }
 }
 
 if (require.main === module) {

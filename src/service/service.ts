@@ -27,6 +27,8 @@ export interface ServiceOptions {
 
 /** The exporter type that serves slowatch's own metrics (SLOs, receivers, exporters) for Prometheus to pull. */
 const PROMETHEUS = 'prometheus';
+/** The whole shutdown's bound: exporters drain within their own, shorter bound inside it. */
+const DEFAULT_SHUTDOWN_DEADLINE_MS = 30_000;
 const SLO = 'slo';
 
 interface Started {
@@ -41,7 +43,7 @@ interface Started {
  * of their signal, pipelines fanning out to their exporters.
  *
  * Start order is extensions, metric endpoints, exporters, processors,
- * receivers; shutdown is the reverse, so every stage drains into a stage
+ * receivers; shutdown (see shutdown()) goes the other way, so every stage drains into a stage
  * that is still running.
  */
 export class Service {
@@ -54,6 +56,7 @@ export class Service {
   private readonly meter: Meter;
   private readonly sharedState = new Map<string, SharedProcessorState>();
   private started: Started[] = [];
+  private readonly metricEndpoints: Started[] = [];
   private running = false;
 
   constructor(
@@ -77,6 +80,9 @@ export class Service {
     const views: ViewOptions[] = [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(sloObjectives) }];
     this.meterProvider = new MeterProvider({ readers, views });
     this.meter = this.meterProvider.getMeter('slowatch');
+    for (const { id, server } of this.metricsServers) {
+      this.metricEndpoints.push({ id, component: { start: () => server.start(), shutdown: () => server.stop() } });
+    }
     this.build();
   }
 
@@ -129,6 +135,7 @@ export class Service {
     const pipelineEntries = new Map<string, Consumer>();
     for (const pipeline of pipelines) {
       let next = combineConsumers(pipeline.exporters.map((id) => exporterConsumers.get(id)!));
+      const pipelineProcessors: Started[] = [];
       for (const id of [...pipeline.processors].reverse()) {
         const component = config.processors[id]!;
         const runtime: ProcessorRuntime = this.runtime('processor', component.type);
@@ -138,11 +145,12 @@ export class Service {
           this.sharedState.set(id, shared);
         }
         const processor = runtime.create(component.settings, pipeline.signal, next, this.context(id), shared);
-        // Processors are started after exporters and shut down before them; within a
-        // pipeline, the first processor shuts down first so its data drains downstream.
-        this.processors.unshift({ id: `${id} (${pipeline.id})`, component: processor });
+        pipelineProcessors.unshift({ id: `${id} (${pipeline.id})`, component: processor });
         next = processor;
       }
+      // In pipeline order: shutdown stops the first processor first, so what it
+      // flushes drains into processors that are still running.
+      this.processors.push(...pipelineProcessors);
       pipelineEntries.set(pipeline.id, next);
     }
 
@@ -165,7 +173,7 @@ export class Service {
   async start(): Promise<void> {
     const order: Started[] = [
       ...this.extensions,
-      ...this.metricsServers.map(({ id, server }) => ({ id, component: { start: () => server.start(), shutdown: () => server.stop() } })),
+      ...this.metricEndpoints,
       ...this.exporters,
       ...this.processors,
       ...this.receivers,
@@ -183,11 +191,46 @@ export class Service {
     this.setReady(true);
   }
 
-  /** Stops in reverse order; each component bounds its own drain. Never rejects. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops everything within `deadlineMs`, in phases: readiness off, receivers
+   * (they stop taking data and finish what is in flight), processors in
+   * pipeline order (each one's shutdown is begun after the one before it, so
+   * what it flushes lands in a stage that is still running; a batcher waiting
+   * for the next stage to accept is not waited for before the next begins,
+   * which would deadlock two batchers in a row), exporters in
+   * parallel (each drains its queue within its own bound), then the metrics
+   * endpoints and extensions. A phase still running at the deadline is left
+   * behind and the next one starts. Never rejects.
+   */
+  async shutdown(deadlineMs = DEFAULT_SHUTDOWN_DEADLINE_MS): Promise<void> {
     this.setReady(false);
     this.running = false;
-    await this.stopStarted();
+    const deadline = Date.now() + deadlineMs;
+    const started = new Set(this.started);
+    this.started = [];
+    const phase = async (entries: readonly Started[], sequential: boolean): Promise<void> => {
+      const mine = entries.filter((e) => started.has(e));
+      const stop = (entry: Started): Promise<void> =>
+        entry.component.shutdown().catch((error: unknown) => this.options.logger.error(`${entry.id}: shutdown failed`, error));
+      // `map` begins each shutdown in order; only the sequential phases wait for one before the next.
+      const work = sequential
+        ? mine.reduce<Promise<void>>((chain, entry) => chain.then(() => stop(entry)), Promise.resolve())
+        : Promise.all(mine.map(stop)).then(() => undefined);
+      const remaining = Math.max(0, deadline - Date.now());
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), remaining);
+        timer.unref();
+      });
+      const result = await Promise.race([work.then(() => 'done' as const), timedOut]);
+      clearTimeout(timer);
+      if (result === 'timeout') this.options.logger.warn(`shutdown deadline reached while stopping ${mine.map((e) => e.id).join(', ')}`);
+    };
+    const others = [...started].filter((e) => !this.receivers.includes(e) && !this.processors.includes(e) && !this.exporters.includes(e));
+    await phase([...this.receivers].reverse(), false);
+    await phase(this.processors, false);
+    await phase(this.exporters, false);
+    await phase(others.reverse(), true);
     await this.meterProvider.shutdown().catch(() => undefined);
   }
 
@@ -199,6 +242,7 @@ export class Service {
     for (const { component } of this.extensions) if (isReadinessListener(component)) component.setReady(ready);
   }
 
+  /** Stops, in reverse order, what start() had started before it failed. */
   private async stopStarted(): Promise<void> {
     const started = this.started;
     this.started = [];
@@ -222,24 +266,25 @@ function usedIds(pipelines: readonly PipelineSettings[], list: 'receivers' | 'pr
  * checks per component (`slowatch validate` runs them too). Throws ConfigError.
  */
 export function checkGatewayConfig(config: SlowatchConfig): void {
-  refuseReceivedMetricsIntoPrometheus(config);
-  refuseAmbiguousSloProcessors(config);
+  const issues = [...receivedMetricsIntoPrometheus(config), ...ambiguousSloProcessors(config)];
+  if (issues.length > 0) throw new ConfigError(issues);
 }
+
+type GatewayIssue = { path: string; message: string; file: string };
 
 /**
  * The prometheus exporter serves slowatch's own metrics; it does not turn
  * received OTLP metrics into Prometheus series. A metrics pipeline that
  * feeds it from a receiver would silently drop data, so it is refused.
  */
-function refuseReceivedMetricsIntoPrometheus(config: SlowatchConfig): void {
-  const issues = config.service.pipelines
+function receivedMetricsIntoPrometheus(config: SlowatchConfig): GatewayIssue[] {
+  return config.service.pipelines
     .filter((p) => p.receivers.length > 0 && p.exporters.some((id) => config.exporters[id]?.type === PROMETHEUS))
     .map((p) => ({
       path: `service.pipelines.${p.id}.exporters`,
       message: `the prometheus exporter serves slowatch's own metrics and cannot export received OTLP metrics; use an otlp exporter in a pipeline with receivers [${p.receivers.join(', ')}]`,
       file: '<config>',
     }));
-  if (issues.length > 0) throw new ConfigError(issues);
 }
 
 /**
@@ -247,8 +292,8 @@ function refuseReceivedMetricsIntoPrometheus(config: SlowatchConfig): void {
  * one receiver it would count each span twice, and two processors with the
  * same objective name would publish the same series. Both are refused.
  */
-function refuseAmbiguousSloProcessors(config: SlowatchConfig): void {
-  const issues: { path: string; message: string; file: string }[] = [];
+function ambiguousSloProcessors(config: SlowatchConfig): GatewayIssue[] {
+  const issues: GatewayIssue[] = [];
   const objectiveOwner = new Map<string, string>();
   for (const id of usedIds(config.service.pipelines, 'processors')) {
     if (config.processors[id]?.type !== SLO) continue;
@@ -273,5 +318,5 @@ function refuseAmbiguousSloProcessors(config: SlowatchConfig): void {
       }
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  return issues;
 }

@@ -129,15 +129,19 @@ describe('gateway under a downstream outage', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(downstream.spans().map((s) => String(s.span.spanId)).sort()).toEqual(expected);
     expect(new Set(delivered).size).toBe(delivered.length);
-    const after = parsePrometheusText(await metrics(gateway));
-    expect(valueOf(after, 'slowatch_exporter_sent_spans_total', { exporter: 'otlp/downstream' })).toBe(expected.length);
+    await waitUntil(async () =>
+      valueOf(parsePrometheusText(await metrics(gateway)), 'slowatch_exporter_sent_spans_total', { exporter: 'otlp/downstream' }) === expected.length
+        ? true
+        : undefined,
+    );
   });
 });
 
 describe('gateway lifecycle', () => {
   it('drains its queue to a slow downstream on SIGTERM, then exits 0', async () => {
     const { gateway, downstream } = await startWithDownstream({ queue: 'sending_queue: { num_consumers: 1, queue_size: 20 }' });
-    downstream.delayMs = 250;
+    // Slow enough that the five requests are all queued long before the last is delivered.
+    downstream.delayMs = 800;
     const sent: string[] = [];
     for (let n = 0; n < 5; n++) {
       const spans = makeSpans(`svc-${n}`, 5);

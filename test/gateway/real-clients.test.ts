@@ -113,7 +113,11 @@ describe('gateway with real OpenTelemetry JS clients', () => {
     const got = byId(received);
     for (const expected of sent) expect(got.get(String(expected.span.spanId))).toEqual(expected);
 
-    const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text());
+    // The downstream has the data before the gateway has read its 200 and counted: wait for the count.
+    const samples = await waitUntil(async () => {
+      const s = parsePrometheusText(await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text());
+      return s.some((x) => x.name === 'slowatch_exporter_sent_spans_total' && x.value === 180) ? s : undefined;
+    });
     for (const name of ['proto', 'json', 'grpc']) {
       // 30 server spans each: every 10th answered 503, every 15th ERROR (0 is both): 3 + 2 - 1 = 4 bad.
       expect(valueOf(samples, 'slowatch_slo_events_total', { slo: 'availability', service: `svc-${name}`, outcome: 'bad' })).toBe(4);

@@ -140,7 +140,9 @@ service:
     } finally {
       await service.shutdown();
     }
-    expect(events.slice(3)).toEqual(['stop fake', 'stop sink/b', 'stop sink/a']);
+    // Receivers first; then the exporters, which drain in parallel.
+    expect(events[3]).toBe('stop fake');
+    expect(events.slice(4).sort()).toEqual(['stop sink/a', 'stop sink/b']);
   });
 
   it('feeds one receiver into every pipeline of its signal', async () => {
@@ -201,6 +203,26 @@ service:
     traces/two: { receivers: [fake], processors: [slo/b], exporters: [] }
 `);
     expect(sameNames).toThrow('objective "availability" is also defined by processor "slo/a"');
+  });
+
+  it('shuts processors down in pipeline order, so each one flushes into a stage still running', async () => {
+    const service = build(`
+receivers:
+  fake: {}
+processors:
+  batch/first: { send_batch_size: 1000, timeout: 1m }
+  batch/second: { send_batch_size: 1000, timeout: 1m }
+exporters:
+  sink: {}
+service:
+  pipelines:
+    traces: { receivers: [fake], processors: [batch/first, batch/second], exporters: [sink] }
+`);
+    await service.start();
+    const pending = receivers.get('fake')!.traces!.consume(spans('cart', [200, 200]));
+    await service.shutdown();
+    await pending;
+    expect(exported.get('sink')!.map((b) => b.itemCount)).toEqual([2]);
   });
 
   it('stops what it started and names the component when one cannot start', async () => {

@@ -161,11 +161,12 @@ describe('file exporter', () => {
 
   it('with flush_interval buffers lines and writes them together, in order', async () => {
     const file = path.join(tempDir(), 'out.jsonl');
-    const exporter = new FileExporter(settings(file, { flushIntervalMs: 100 }), testContext('file').ctx);
+    const exporter = new FileExporter(settings(file, { flushIntervalMs: 1500 }), testContext('file').ctx);
     await exporter.start();
     for (let n = 0; n < 5; n++) await exporter.consume(batchOf('traces', traceRequest(n)));
     expect(readFileSync(file, 'utf8')).toBe('');
-    await sleep(250);
+    const deadline = Date.now() + 10_000;
+    while (lines(file).length < 5 && Date.now() < deadline) await sleep(50);
     expect(lines(file)).toHaveLength(5);
     await exporter.consume(batchOf('traces', traceRequest(5)));
     await exporter.shutdown(); // flushes the rest

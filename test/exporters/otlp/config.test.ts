@@ -30,7 +30,7 @@ describe('otlp exporter config', () => {
       compression: 'gzip',
       timeout: '10s',
       tls: { insecure: false, insecure_skip_verify: false },
-      sending_queue: { enabled: true, num_consumers: 4, queue_size: 1000 },
+      sending_queue: { enabled: true, num_consumers: 4, queue_size: 1000, max_items: 50_000 },
       retry_on_failure: {
         enabled: true,
         initial_interval: '5s',
@@ -56,7 +56,7 @@ describe('otlp exporter config', () => {
       compression: 'gzip',
       timeoutMs: 10_000,
       tls: { insecure: false, insecureSkipVerify: false },
-      sendingQueue: { enabled: true, numConsumers: 4, queueSize: 1000 },
+      sendingQueue: { enabled: true, numConsumers: 4, queueSize: 1000, maxItems: 50_000 },
       retry: {
         enabled: true,
         initialIntervalMs: 5000,

@@ -32,7 +32,7 @@ export const EXPORTER_VALID_CASES: Readonly<Record<string, (config: SlowatchConf
     });
     const grpc = settings<OtlpExporterSettings>(config, 'otlp/grpc');
     expect(grpc).toMatchObject({ protocol: 'grpc', endpoints: { traces: 'collector.internal:4317' }, grpcSecure: false, compression: 'gzip' });
-    expect(grpc.sendingQueue).toEqual({ enabled: true, numConsumers: 4, queueSize: 50 });
+    expect(grpc.sendingQueue).toEqual({ enabled: true, numConsumers: 4, queueSize: 50, maxItems: 50_000 });
     expect(grpc.retry).toMatchObject({ enabled: false, initialIntervalMs: 5000 });
     expect(settings<DebugExporterSettings>(config, 'debug')).toEqual({ verbosity: 'detailed' });
     expect(settings<FileExporterSettings>(config, 'file')).toEqual({
@@ -55,7 +55,7 @@ export const EXPORTER_VALID_CASES: Readonly<Record<string, (config: SlowatchConf
       compression: 'gzip',
       timeoutMs: 10_000,
       tls: { insecure: false, insecureSkipVerify: false },
-      sendingQueue: { enabled: true, numConsumers: 4, queueSize: 1000 },
+      sendingQueue: { enabled: true, numConsumers: 4, queueSize: 1000, maxItems: 50_000 },
       retry: { enabled: true, initialIntervalMs: 5000, randomizationFactor: 0.5, multiplier: 1.5, maxIntervalMs: 30_000, maxElapsedTimeMs: 300_000 },
     });
     expect(settings<OtlpExporterSettings>(config, 'otlp/grpc')).toMatchObject({ endpoints: { logs: 'collector:4317' }, grpcSecure: true });

@@ -245,7 +245,7 @@ describe('otlp exporter over HTTP', () => {
     for (let n = 0; n < 8; n++) await exporter.consume(batchOf('traces', traceRequest(n)));
     const started = Date.now();
     await exporter.shutdown();
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(exporter.metrics.totals.sendFailed.traces).toBe(24);
     expect(exporter.metrics.totals.sent.traces).toBe(0);
     expect(logs).toEqual(['error: exporter otlp/downstream: shutdown gave up 8 batches (24 items) not sent within 400 ms']);
@@ -258,7 +258,7 @@ describe('otlp exporter over HTTP', () => {
     await waitUntil(() => server.received.length === 1);
     const started = Date.now();
     await exporter.shutdown();
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(exporter.metrics.totals.sendFailed.traces).toBe(3);
   });
 

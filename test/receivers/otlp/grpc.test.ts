@@ -178,7 +178,7 @@ describe('OTLP/gRPC receiver limits and lifecycle', () => {
     const client = new RawOtlpGrpcClient(address);
     try {
       const inFlight = client.export('traces', pb.spansRequest(5));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await consumers.traces.waitForStarted();
       const stopping = receiver.shutdown();
       expect((await inFlight).code).toBe(status.OK);
       await stopping;

@@ -362,7 +362,7 @@ describe('OTLP/HTTP receiver against misbehaving clients', () => {
       const { text, closedAfterMs } = await rawExchange(port, head + 'x'.repeat(1000));
       expect(text).toMatch(/^HTTP\/1\.1 413 /);
       expect(text.toLowerCase()).toContain('connection: close');
-      expect(closedAfterMs).toBeLessThan(2_000);
+      expect(closedAfterMs).toBeLessThan(10_000);
     } finally {
       await receiver.shutdown();
     }
@@ -377,9 +377,9 @@ describe('OTLP/HTTP receiver against misbehaving clients', () => {
       const head = `POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100\r\n\r\n`;
       const { text, closedAfterMs } = await rawExchange(port, head + 'x'.repeat(10));
       expect(text).toMatch(/^HTTP\/1\.1 408 /);
-      expect(closedAfterMs).toBeLessThan(3_000);
+      expect(closedAfterMs).toBeLessThan(10_000);
       const stalledHeaders = await rawExchange(port, 'POST /v1/traces HTTP/1.1\r\nHost: x\r\n');
-      expect(stalledHeaders.closedAfterMs).toBeLessThan(3_000);
+      expect(stalledHeaders.closedAfterMs).toBeLessThan(10_000);
       expect(consumers.traces.batches).toHaveLength(0);
       const port2 = receiver.httpAddress?.port ?? 0;
       expect((await send(`http://127.0.0.1:${port2}/v1/traces`, { headers: PROTOBUF, body: pb.spansRequest(1) })).status).toBe(200);
@@ -430,7 +430,7 @@ describe('OTLP/HTTP receiver lifecycle', () => {
     const { receiver, url, consumers } = await startReceiver();
     consumers.traces.delayMs = 300;
     const inFlight = send(`${url}/v1/traces`, { headers: PROTOBUF, body: pb.spansRequest(4) });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await consumers.traces.waitForStarted();
     const stopping = receiver.shutdown();
     const result = await inFlight;
     expect(result.status).toBe(200);
@@ -446,10 +446,11 @@ describe('OTLP/HTTP receiver lifecycle', () => {
     const receiver = new OtlpReceiver({ http: httpSettings() }, consumers, testContext(), { httpTimeouts: { shutdownGraceMs: 200 } });
     await receiver.start();
     const stuck = send(`http://127.0.0.1:${receiver.httpAddress?.port}/v1/traces`, { headers: PROTOBUF, body: pb.spansRequest(1) }).catch((error: Error) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await consumers.traces.waitForStarted();
     const started = Date.now();
     await receiver.shutdown();
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Bounded by the 200 ms grace, not by the consumer's 60 s: generous for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await stuck).toBeInstanceOf(Error);
   });
 });

@@ -21,12 +21,24 @@ export class FakeConsumer implements Consumer {
   /** Milliseconds consume waits before settling (to test requests in flight). */
   delayMs = 0;
   retryAfterSeconds = 7;
+  /** Calls that reached consume (before any delay): lets tests wait for a request to be in flight. */
+  started = 0;
+
+  /** Resolves once `n` calls have reached consume. */
+  async waitForStarted(n = 1, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.started < n) {
+      if (Date.now() > deadline) throw new Error(`only ${this.started} of ${n} calls reached the consumer`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 
   get items(): number {
     return this.batches.reduce((sum, batch) => sum + batch.itemCount, 0);
   }
 
   async consume(batch: TelemetryBatch): Promise<void> {
+    this.started++;
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     switch (this.mode) {
       case 'backpressure':
