@@ -2,7 +2,8 @@ import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import type { ClientUnaryCall, ServiceError } from '@grpc/grpc-js';
 import type { ExportRequest } from '../../src/otlp/export-request';
 import type { Signal } from '../../src/otlp/signal';
-import { decodeProtobufResponse, decodeProtobufStatus, encodeProtobufRequest, toBuffer } from './codec';
+import { decodeProtobufResponse, decodeProtobufStatus, encodeProtobufRequest } from '../../src/otlp/codec';
+import { OTLP_GRPC_METHODS, toBuffer } from '../../src/otlp/transport';
 import type { OtlpExporterSettings } from './config';
 import { oneLine, readTlsFile } from './http-transport';
 import type { SendResult } from './send-result';
@@ -10,12 +11,6 @@ import { grpcCodeName, isRetryableGrpcCode } from './send-result';
 import type { PreparedRequest, Transport } from './transport';
 import { userAgent } from './user-agent';
 
-/** The OTLP/gRPC methods, one service per signal. */
-export const GRPC_EXPORT_METHODS: Readonly<Record<Signal, string>> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 
 /** grpc-js's number for gzip in `grpc.default_compression_algorithm` (0 identity, 1 deflate, 2 gzip). */
 const GRPC_GZIP = 2;
@@ -64,7 +59,7 @@ export class GrpcTransport implements Transport {
     return new Promise<SendResult>((resolve) => {
       let abortReason: string | undefined;
       const call = client.makeUnaryRequest(
-        GRPC_EXPORT_METHODS[signal],
+        OTLP_GRPC_METHODS[signal],
         identity,
         identity,
         prepared.body,

@@ -13,8 +13,8 @@ import {
   decodeProtobufStatus,
   encodeJsonRequest,
   encodeProtobufRequest,
-  toBuffer,
-} from './codec';
+} from '../../src/otlp/codec';
+import { toBuffer } from '../../src/otlp/transport';
 import type { OtlpExporterSettings } from './config';
 import type { SendResult } from './send-result';
 import { parseRetryAfter, RETRYABLE_HTTP_STATUSES } from './send-result';

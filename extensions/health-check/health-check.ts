@@ -2,20 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Component, ComponentContext } from '../../src/pipeline/component';
 import type { HealthCheckExtensionSettings } from './config';
+import type { ReadinessListener } from '../../src/service/runtime-factories';
 
-/**
- * What the service tells a component that reports readiness. The service
- * calls `setReady(true)` once every pipeline has started, and
- * `setReady(false)` as the first step of shutting down.
- */
-export interface ReadinessReporter {
-  setReady(ready: boolean): void;
-}
-
-/** Whether a running component wants to hear about readiness (the health_check extension does). */
-export function isReadinessReporter(component: Component): component is Component & ReadinessReporter {
-  return typeof (component as Partial<ReadinessReporter>).setReady === 'function';
-}
 
 type Phase = 'starting' | 'ready' | 'shutting down';
 
@@ -31,7 +19,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * Bodies are small JSON documents (`{"status":"ready"}`); HEAD gets the same
  * status without a body. Other methods get 405, other paths 404.
  */
-export class HealthCheckExtension implements Component, ReadinessReporter {
+export class HealthCheckExtension implements Component, ReadinessListener {
   private readonly server: Server;
   private phase: Phase = 'starting';
   private readonly startedAt: number;

@@ -10,6 +10,7 @@ import {
 } from '../../src/otlp/codec';
 import type { ExportRequest } from '../../src/otlp/export-request';
 import type { Signal } from '../../src/otlp/signal';
+import { toBuffer } from '../../src/otlp/transport';
 
 /**
  * The receiver's view of the OTLP codec (src/otlp): the one file that knows
@@ -54,7 +55,3 @@ export function encodeStatus(format: PayloadFormat, code: number, message: strin
   return toBuffer(format === 'protobuf' ? encodeProtobufStatus(code, message, retryDelayMs) : encodeJsonStatus(code, message, retryDelayMs));
 }
 
-function toBuffer(data: Uint8Array | string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}

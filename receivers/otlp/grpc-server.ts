@@ -10,13 +10,8 @@ import type { ExportHandler, ExportOutcome, FailureLog } from './export-handler'
 import { formatHostPort } from './http-server';
 import type { ReceiverMetrics } from './receiver-metrics';
 import { loadTlsMaterial } from './tls-files';
+import { OTLP_GRPC_METHODS } from '../../src/otlp/transport';
 
-/** The OTLP/gRPC service of each signal: `opentelemetry.proto.collector.<package>.v1.<Service>/Export`. */
-export const OTLP_GRPC_METHODS: Readonly<Record<Signal, string>> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 
 /** At shutdown, how long calls in flight may take before the server is forced down. */
 export const DEFAULT_GRPC_SHUTDOWN_GRACE_MS = 5_000;

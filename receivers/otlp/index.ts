@@ -22,6 +22,6 @@ export { RECEIVER_REQUESTS_METRIC, receiverMetricNames } from './receiver-metric
 export type { RequestOutcome, Transport } from './receiver-metrics';
 export { OTLP_HTTP_PATHS, DEFAULT_HTTP_TIMEOUTS } from './http-server';
 export type { HttpTimeouts } from './http-server';
-export { OTLP_GRPC_METHODS } from './grpc-server';
+export { OTLP_GRPC_METHODS } from '../../src/otlp/transport';
 export type { PartialSuccess } from './codec';
 export { otlpReceiverRuntime } from './runtime';

@@ -5,7 +5,7 @@ import type { Consumer } from '../../src/pipeline/consumer';
 import type { OtlpReceiverSettings } from './config';
 import { ExportHandler, FailureLog } from './export-handler';
 import { OtlpGrpcServer } from './grpc-server';
-import { OtlpHttpServer } from './http-server';
+import { OtlpHttpServer, formatHostPort } from './http-server';
 import type { HttpTimeouts } from './http-server';
 import { ReceiverMetrics } from './receiver-metrics';
 
@@ -81,8 +81,8 @@ export class OtlpReceiver implements Component {
       throw error;
     }
     const where = [
-      this.grpc?.address && `OTLP/gRPC on ${hostPort(this.grpc.address)}`,
-      this.http?.address && `OTLP/HTTP on ${hostPort(this.http.address)}`,
+      this.grpc?.address && `OTLP/gRPC on ${formatHostPort(this.grpc.address.host, this.grpc.address.port)}`,
+      this.http?.address && `OTLP/HTTP on ${formatHostPort(this.http.address.host, this.http.address.port)}`,
     ].filter(Boolean);
     this.context.logger.info(`receiver ${this.context.id}: listening for ${where.join(' and ')}`);
     for (const [name, server] of [
@@ -99,10 +99,6 @@ export class OtlpReceiver implements Component {
   async shutdown(): Promise<void> {
     await Promise.all([this.http?.shutdown(), this.grpc?.shutdown()]);
   }
-}
-
-function hostPort(address: { readonly host: string; readonly port: number }): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
 function isLoopback(host: string): boolean {

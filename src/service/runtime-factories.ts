@@ -43,7 +43,11 @@ export interface ExtensionRuntime {
 
 export type ComponentRuntime = ReceiverRuntime | ProcessorRuntime | ExporterRuntime | ExtensionRuntime;
 
-/** Components that report readiness (the health_check extension). */
+/**
+ * Components that report readiness (the health_check extension). The service
+ * calls `setReady(true)` once every pipeline has started, and
+ * `setReady(false)` as the first step of shutting down.
+ */
 export interface ReadinessListener {
   setReady(ready: boolean): void;
 }

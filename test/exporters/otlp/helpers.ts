@@ -17,7 +17,7 @@ import type { ExportTraceServiceRequest, Span } from '../../../src/otlp/model/tr
 import type { Signal } from '../../../src/otlp/signal';
 import type { ComponentContext } from '../../../src/pipeline/component';
 import type { TelemetryBatch } from '../../../src/pipeline/telemetry-batch';
-import { GRPC_EXPORT_METHODS } from '../../../exporters/otlp/grpc-transport';
+import { OTLP_GRPC_METHODS } from '../../../src/otlp/transport';
 
 // ---------------------------------------------------------------------------
 // Component context with a capturing logger and a readable meter
@@ -255,7 +255,7 @@ export class FakeGrpcServer {
     for (const signal of ['traces', 'metrics', 'logs'] as const) {
       const definition = {
         Export: {
-          path: GRPC_EXPORT_METHODS[signal],
+          path: OTLP_GRPC_METHODS[signal],
           requestStream: false,
           responseStream: false,
           requestSerialize: identity,

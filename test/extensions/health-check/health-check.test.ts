@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HealthCheckExtension, isReadinessReporter } from '../../../extensions/health-check/health-check';
+import { HealthCheckExtension } from '../../../extensions/health-check/health-check';
+import { isReadinessListener } from '../../../src/service/runtime-factories';
 import {
   createDefaultConfig,
   healthCheckExtensionConfigSchema,
@@ -90,9 +91,9 @@ describe('health_check extension', () => {
 
   it('is recognised as a readiness reporter', () => {
     const ext = new HealthCheckExtension({ host: '127.0.0.1', port: 0 }, testContext('health_check'));
-    expect(isReadinessReporter(ext)).toBe(true);
+    expect(isReadinessListener(ext)).toBe(true);
     const other: Component = { start: () => Promise.resolve(), shutdown: () => Promise.resolve() };
-    expect(isReadinessReporter(other)).toBe(false);
+    expect(isReadinessListener(other)).toBe(false);
   });
 });
 
