@@ -364,8 +364,17 @@ async function sinkStats(url) {
 }
 
 const n0 = (x) => x ?? 0;
-/** Spans the exporter has finished with: delivered, failed, or refused at its queue. */
-const settledSpans = (m) => n0(m.sent) + n0(m.sendFailed) + n0(m.enqueueFailed);
+/**
+ * Whether every accepted span has left the exporter (sent or failed). Spans
+ * its full queue refused count as gone too, but only those whose client was
+ * not told so: when the refusal reached the client (503, counted refused by
+ * the receiver), those spans were never accepted.
+ */
+function exporterCaughtUp(m) {
+  const done = n0(m.sent) + n0(m.sendFailed);
+  const droppedAfterAccept = Math.max(0, n0(m.enqueueFailed) - n0(m.refused));
+  return done + droppedAfterAccept >= n0(m.accepted);
+}
 
 /** Requests the receiver has answered (every outcome), from slowatch_receiver_requests_total. */
 const answeredRequests = (m) => Object.values(m.requestsByOutcome).reduce((a, b) => a + b, 0);
@@ -400,7 +409,7 @@ async function waitDrained(metricsUrl, sinkUrl, timeoutMs, isAlive, expectedRequ
       signature = current;
       since = now;
     }
-    const pipelineEmpty = n0(m.accepted) <= settledSpans(m) && n0(m.queueSize) === 0 && s.spans >= n0(m.sent);
+    const pipelineEmpty = exporterCaughtUp(m) && n0(m.queueSize) === 0 && s.spans >= n0(m.sent);
     const allAnswered = answeredRequests(m) >= expectedRequests;
     if (pipelineEmpty && (allAnswered || now - since >= STABLE_MS)) {
       return { metrics: m, sink: s, ms: since - started, timedOut: false, allRequestsAnswered: allAnswered };
@@ -418,6 +427,12 @@ async function waitDrained(metricsUrl, sinkUrl, timeoutMs, isAlive, expectedRequ
  * flight, connections × spans per request, are fewer than send_batch_size).
  */
 function limitedBy(run) {
+  if (run.refusedSpans > 0) {
+    return (
+      `back-pressure: ${run.refusedSpans} spans refused (${run.non2xx} non-2xx answers), the exporter did not keep up; ` +
+      `autocannon resends at once, where an SDK client would wait Retry-After`
+    );
+  }
   if (run.gatewaySaturated) return 'gateway CPU';
   const inFlight = params.connections * params.spansPerRequest;
   // At most `inFlight` spans per batch timeout when every request waits for it.
@@ -640,9 +655,15 @@ async function runOnce(roundNo, key, pinning) {
           `enqueue failed ${n0(m2.enqueueFailed)}, queue ${n0(m2.queueSize)}, sink ${s2.spans}`,
       );
     }
-    if (accepted !== delivered + run.sendFailedSpans + run.enqueueFailedSpans) {
-      problems.push(`accepted ${accepted} ≠ sent ${delivered} + send failed ${run.sendFailedSpans} + enqueue failed ${run.enqueueFailedSpans}`);
+    // Every span the gateway accepted (its client got 200) must reach the sink.
+    if (accepted !== delivered + run.sendFailedSpans) {
+      const gap = accepted - delivered - run.sendFailedSpans;
+      problems.push(
+        `accepted ${accepted} ≠ sent ${delivered} + send failed ${run.sendFailedSpans} (${gap > 0 ? `${gap} accepted spans never delivered` : `${-gap} more sent than accepted`}; ` +
+          `enqueue failed ${run.enqueueFailedSpans}, refused ${run.refusedSpans})`,
+      );
     }
+    if (run.sendFailedSpans > 0) problems.push(`${run.sendFailedSpans} spans failed to reach the sink, which answers 200 to everything`);
     if (run.sinkSpans !== delivered) problems.push(`sink counted ${run.sinkSpans} spans, exporter reports ${delivered} sent`);
     // Every 2xx answer is 512 spans accepted; requests still in flight when autocannon
     // stopped (at most one per connection, and no more than it sent) may add some.
@@ -723,7 +744,7 @@ async function main() {
         run.error
           ? `  round ${roundNo} ${key}: FAILED: ${run.error}\n`
           : `  round ${roundNo} ${key}: ${run.spansPerSec} spans/s, ${run.spansPerCpuSec} spans/CPU-s (${run.gatewayCoresBusy} cores busy), ` +
-              `${run.gatewaySaturated ? '' : `not saturated, limited by ${run.limitedBy.split(':')[0]} (load CPU busy ${run.loadCpuBusyShare ?? 'n/a'}, others on gateway CPU ${run.gatewayCpuNoise?.othersSec ?? 'n/a'} s), `}` +
+              `${run.gatewaySaturated && !run.refusedSpans ? '' : `${run.gatewaySaturated ? 'saturated' : 'not saturated'}, limited by ${run.limitedBy.split(':')[0]} (load CPU busy ${run.loadCpuBusyShare ?? 'n/a'}, others on gateway CPU ${run.gatewayCpuNoise?.othersSec ?? 'n/a'} s), `}` +
               `${run.reqPerSec} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, RSS ${run.rssAfterMb} MB (peak ${run.peakRssMb}), drain ${run.drainMs} ms` +
               `${run.non2xx || run.errors ? `, non-2xx ${run.non2xx}, errors ${run.errors}` : ''}${run.refusedSpans ? `, refused ${run.refusedSpans} spans` : ''}` +
               `${run.check.ok ? '' : ` — COUNTS: ${run.check.problems.join('; ')}`}\n`,
@@ -759,7 +780,7 @@ async function main() {
       loadCpuBusyShare: round(median(ok.map((r) => r.loadCpuBusyShare)), 3),
       gatewayCpuOthersSec: round(median(ok.map((r) => r.gatewayCpuNoise?.othersSec)), 2),
       saturatedRuns: ok.filter((r) => r.gatewaySaturated).length,
-      limitedBy: [...new Set(ok.map((r) => r.limitedBy))],
+      limitedBy: [...new Set(ok.map((r) => (r.limitedBy.startsWith('back-pressure') ? 'back-pressure (the exporter did not keep up; spans refused with 503)' : r.limitedBy)))],
     };
   }
   const pass = Object.fromEntries(
@@ -836,7 +857,7 @@ async function main() {
     );
   }
   for (const k of selected) {
-    if (medians[k].saturatedRuns < medians[k].runs) process.stdout.write(`${k}: spans/s limited by ${medians[k].limitedBy.join('; ')}\n`);
+    if (medians[k].saturatedRuns < medians[k].runs || medians[k].refusedSpans > 0) process.stdout.write(`${k}: spans/s limited by ${medians[k].limitedBy.join('; ')}\n`);
   }
   process.stdout.write(`written to ${path.relative(process.cwd(), args.out)}\n`);
   if (shutdownProblems.length > 0) process.stdout.write(`shutdown: ${shutdownProblems.map((p) => `round ${p.round} ${p.scenario}: ${p.problem}`).join('; ')}\n`);

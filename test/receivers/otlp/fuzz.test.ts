@@ -8,6 +8,8 @@ import type { Signal } from '../../../src/otlp/signal';
 import { fakeConsumers, send, testContext } from './helpers/harness';
 import type { FakeConsumer, HttpResult, TestContext } from './helpers/harness';
 import * as pb from './helpers/protobuf';
+import { RawOtlpGrpcClient } from './helpers/grpc-client';
+import { status } from '@grpc/grpc-js';
 
 /*
  * Random and mutated bodies, sent through real HTTP to a running receiver:
@@ -289,6 +291,63 @@ describe('fuzzing the OTLP/HTTP endpoints', () => {
       const noun = { traces: 'spans', metrics: 'metric_points', logs: 'log_records' }[signal];
       expect(await context.counter(`slowatch_receiver_accepted_${noun}_total`, { transport: 'http' })).toBe(consumers[signal].items);
       expect(await context.counter('slowatch_receiver_requests_total', { signal, outcome: 'internal_error' })).toBe(0);
+    },
+    120_000,
+  );
+});
+
+describe('fuzzing the OTLP/gRPC endpoints', () => {
+  const ALLOWED_GRPC = new Set([status.OK, status.INVALID_ARGUMENT, status.RESOURCE_EXHAUSTED]);
+  let receiver: OtlpReceiver;
+  let consumers: Record<Signal, FakeConsumer>;
+  let client: RawOtlpGrpcClient;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    process.on('uncaughtException', onUnhandled);
+    consumers = fakeConsumers();
+    receiver = new OtlpReceiver({ grpc: { host: '127.0.0.1', port: 0, maxRecvMsgSize: LIMIT } }, consumers, testContext('otlp'));
+    await receiver.start();
+    client = new RawOtlpGrpcClient(`127.0.0.1:${receiver.grpcAddress?.port}`);
+  });
+  afterAll(async () => {
+    client.close();
+    await receiver.shutdown();
+    process.off('unhandledRejection', onUnhandled);
+    process.off('uncaughtException', onUnhandled);
+  });
+
+  const grpcBodyArb = (signal: Signal): fc.Arbitrary<Buffer> =>
+    fc.oneof(
+      { arbitrary: fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b)), weight: 3 },
+      {
+        arbitrary: fc.tuple(fc.constantFrom(...PROTOBUF_SEEDS[signal]), fc.array(mutationArb, { minLength: 1, maxLength: 6 })).map(([seed, ms]) => mutate(seed, ms)),
+        weight: 6,
+      },
+      { arbitrary: fc.integer({ min: LIMIT + 1, max: 2 * LIMIT }).map((n) => Buffer.alloc(n, 0x0a)), weight: 1 },
+    );
+
+  it.each(['traces', 'metrics', 'logs'] as const)(
+    `%s Export: ${BODIES_PER_ENDPOINT} random and mutated messages get only OK/INVALID_ARGUMENT/RESOURCE_EXHAUSTED`,
+    async (signal) => {
+      const codes = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(fc.array(grpcBodyArb(signal), { minLength: CONCURRENCY, maxLength: CONCURRENCY }), async (bodies) => {
+          const results = await Promise.all(bodies.map((body) => client.export(signal, body)));
+          for (const result of results) {
+            codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
+            if (!ALLOWED_GRPC.has(result.code)) return false;
+          }
+          return true;
+        }),
+        { numRuns: BODIES_PER_ENDPOINT / CONCURRENCY },
+      );
+      expect([...codes.values()].reduce((a, b) => a + b, 0)).toBe(BODIES_PER_ENDPOINT);
+      // Still serving after all of that.
+      expect((await client.export(signal, PROTOBUF_SEEDS[signal][0]!)).code).toBe(status.OK);
+      expect(unhandled).toEqual([]);
     },
     120_000,
   );

@@ -1,12 +1,8 @@
 import { Client, Metadata, credentials as grpcCredentials } from '@grpc/grpc-js';
 import type { ChannelCredentials, ServiceError } from '@grpc/grpc-js';
 import type { Signal } from '../../../../src/otlp/signal';
+import { OTLP_GRPC_METHODS as METHODS } from '../../../../src/otlp/transport';
 
-const METHODS: Readonly<Record<Signal, string>> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 
 export interface GrpcResult {
   /** 0 = OK. */
