@@ -60,6 +60,13 @@ const { values: args } = parseArgs({
     bodies: { type: 'string', default: '16' },
     spans: { type: 'string', default: '512' },
     scenarios: { type: 'string', default: 'none,gzip' },
+    // The traces pipeline's processors. Without batch each client request is forwarded as it came
+    // (512 spans are a batch already); with it, requests wait for the batch to fill or time out.
+    processors: { type: 'string', default: 'slo' },
+    // Requests per second offered in total (0 = as fast as the gateway answers). Below saturation the
+    // gateway never has to refuse, so spans per CPU-second is the cost of processing, not of refusing:
+    // autocannon, unlike OpenTelemetry's exporters, does not back off on 503 + Retry-After.
+    rate: { type: 'string', default: '60' },
     scrapes: { type: 'string', default: '3' },
     'drain-timeout': { type: 'string', default: '30' },
     // The script started as `node <gateway> serve --config FILE` (relative to the repository root).
@@ -72,7 +79,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(
     'usage: node bench/gateway.bench.mjs [--rounds 3] [--duration 15] [--connections 8] [--warmup 3]\n' +
-      '       [--bodies 16] [--spans 512] [--scenarios none,gzip] [--scrapes 3] [--drain-timeout 30]\n' +
+      '       [--bodies 16] [--spans 512] [--scenarios none,gzip] [--processors slo|slo,batch] [--rate REQ_PER_S] [--scrapes 3] [--drain-timeout 30]\n' +
       '       [--gateway dist/src/cli/main.js] [--no-pin] [--out bench/results/gateway.json]\n',
   );
   process.exit(0);
@@ -90,6 +97,8 @@ function intArg(name, value, { min = 1 } = {}) {
 const GATEWAY_MAIN = args.gateway;
 
 const params = {
+  processors: args.processors,
+  rate: intArg('rate', args.rate, { min: 0 }),
   rounds: intArg('rounds', args.rounds),
   durationSec: intArg('duration', args.duration),
   connections: intArg('connections', args.connections),
@@ -115,6 +124,14 @@ for (const key of selected) {
   }
 }
 
+const PROCESSORS = args.processors.split(',').map((p) => p.trim()).filter(Boolean);
+for (const p of PROCESSORS) {
+  if (p !== 'slo' && p !== 'batch') {
+    process.stderr.write(`unknown processor ${p} (known: slo, batch)\n`);
+    process.exit(2);
+  }
+}
+
 /** The gateway's configuration, Collector-style; endpoints on free loopback ports. */
 function gatewayConfig({ otlpPort, promPort, sinkPort, compression }) {
   return [
@@ -126,7 +143,7 @@ function gatewayConfig({ otlpPort, promPort, sinkPort, compression }) {
     `        endpoint: 127.0.0.1:${otlpPort}`,
     'processors:',
     '  slo: {}',
-    '  batch: {}',
+    ...(PROCESSORS.includes('batch') ? ['  batch: {}'] : []),
     'exporters:',
     '  otlp/sink:',
     `    endpoint: http://127.0.0.1:${sinkPort}`,
@@ -138,7 +155,7 @@ function gatewayConfig({ otlpPort, promPort, sinkPort, compression }) {
     '  pipelines:',
     '    traces:',
     '      receivers: [otlp]',
-    '      processors: [slo, batch]',
+    `      processors: [${PROCESSORS.join(', ')}]`,
     '      exporters: [otlp/sink]',
     '    metrics:',
     '      receivers: []',
@@ -270,6 +287,7 @@ function runLoad(url, durationSec, bodyFiles, pinning) {
     connections: params.connections,
     durationSec,
     timeoutSec: 30,
+    ...(params.rate > 0 ? { overallRate: params.rate } : {}),
     headers: { 'content-type': 'application/x-protobuf' },
     requests: bodyFiles.map((bodyFile) => ({ method: 'POST', path: '/v1/traces', bodyFile })),
   });

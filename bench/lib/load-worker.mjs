@@ -29,7 +29,8 @@ const result = await autocannon({
   requests,
   ...(options.headers !== undefined ? { headers: options.headers } : {}),
   ...(options.timeoutSec !== undefined ? { timeout: options.timeoutSec } : {}),
-  // Rate is not limited: the server saturates, throughput is what it can serve.
+  // Without overallRate the rate is not limited: the server saturates, throughput is what it can serve.
+  ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
 });
 
 const out = {
