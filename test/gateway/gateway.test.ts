@@ -94,12 +94,14 @@ describe.skipIf(!existsSync(ANCHORS))('the OTLP specification examples (shared/a
 });
 
 describe('gateway under a downstream outage', () => {
-  it('loses nothing within the queue bound, then answers 503 + Retry-After and counts the refused spans', async () => {
+  it('rides out 30 s of 503s: loses nothing within the queue bound, answers 503 + Retry-After beyond it and counts the refused spans', async () => {
     const { gateway, downstream } = await startWithDownstream({
       queue: `sending_queue: { num_consumers: 1, queue_size: 4 }
-    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, max_elapsed_time: 60s }`,
+    retry_on_failure: { initial_interval: 1s, max_interval: 5s, max_elapsed_time: 120s }`,
     });
+    const OUTAGE_MS = 30_000;
     downstream.down = true;
+    const outageStarted = Date.now();
     const accepted: string[][] = [];
     let refused = 0;
     for (let n = 0; n < 10; n++) {
@@ -120,6 +122,9 @@ describe('gateway under a downstream outage', () => {
     expect(valueOf(during, 'slowatch_receiver_refused_spans_total', { receiver: 'otlp', transport: 'http' })).toBe(refused * 10);
     expect(valueOf(during, 'slowatch_receiver_accepted_spans_total', { receiver: 'otlp', transport: 'http' })).toBe(accepted.length * 10);
 
+    // The downstream stays down for the whole 30 s (the client side above took a moment of it).
+    await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - outageStarted))));
+    expect(downstream.spans()).toHaveLength(0);
     downstream.down = false;
     const expected = accepted.flat().sort();
     const delivered = await waitUntil(() => {
@@ -134,7 +139,7 @@ describe('gateway under a downstream outage', () => {
         ? true
         : undefined,
     );
-  });
+  }, 90_000);
 });
 
 describe('gateway lifecycle', () => {
