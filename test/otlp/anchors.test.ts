@@ -15,7 +15,7 @@ import {
   encodeProtobufRequest,
 } from '../../src/otlp';
 import type { Signal } from '../../src/otlp/signal';
-import { decodeWithProtobufjs } from './protobufjs-otlp';
+import { decodeWithProtobufjs } from '../helpers/protobufjs-otlp';
 
 const anchorsDir = path.resolve(__dirname, '../../../shared/anchors/otlp');
 const present = existsSync(anchorsDir);

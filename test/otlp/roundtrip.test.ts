@@ -12,7 +12,7 @@ import {
 } from '../../src/otlp';
 import type { ExportRequest, OtlpMessage } from '../../src/otlp';
 import type { Signal } from '../../src/otlp/signal';
-import { asProtobufjsObject, decodeWithProtobufjs, encodeWithProtobufjs } from './protobufjs-otlp';
+import { asProtobufjsObject, decodeWithProtobufjs, encodeWithProtobufjs } from '../helpers/protobufjs-otlp';
 import { richLogs, richMetrics, richTraces } from './rich-models';
 
 const cases: { signal: Signal; type: string; model: ExportRequest }[] = [
