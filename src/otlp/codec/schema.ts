@@ -8,6 +8,9 @@
  * mapping does (`trace_id` → `traceId`). Nothing here is generated: extending
  * the codec to a new field is one line in a table.
  */
+import { SpanKind, StatusCode } from '../model/trace';
+import { AggregationTemporality } from '../model/metrics';
+import { SeverityNumber } from '../model/logs';
 
 // Field kinds, numbered as google.protobuf.FieldDescriptorProto.Type.
 export const K_DOUBLE = 1;
@@ -292,20 +295,9 @@ const schemaUrl = (): FieldSpec => f(3, 'schema_url', K_STRING);
 // ---------------------------------------------------------------------------
 // opentelemetry/proto/trace/v1/trace.proto
 
-export const SpanKindEnum = enumType('opentelemetry.proto.trace.v1.Span.SpanKind', {
-  SPAN_KIND_UNSPECIFIED: 0,
-  SPAN_KIND_INTERNAL: 1,
-  SPAN_KIND_SERVER: 2,
-  SPAN_KIND_CLIENT: 3,
-  SPAN_KIND_PRODUCER: 4,
-  SPAN_KIND_CONSUMER: 5,
-});
+export const SpanKindEnum = enumType('opentelemetry.proto.trace.v1.Span.SpanKind', SpanKind);
 
-export const StatusCodeEnum = enumType('opentelemetry.proto.trace.v1.Status.StatusCode', {
-  STATUS_CODE_UNSET: 0,
-  STATUS_CODE_OK: 1,
-  STATUS_CODE_ERROR: 2,
-});
+export const StatusCodeEnum = enumType('opentelemetry.proto.trace.v1.Status.StatusCode', StatusCode);
 
 export const StatusDef: MessageDef = message('opentelemetry.proto.trace.v1.Status', [
   // reserved 1
@@ -364,11 +356,7 @@ export const ResourceSpansDef: MessageDef = message('opentelemetry.proto.trace.v
 // ---------------------------------------------------------------------------
 // opentelemetry/proto/metrics/v1/metrics.proto
 
-export const AggregationTemporalityEnum = enumType('opentelemetry.proto.metrics.v1.AggregationTemporality', {
-  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
-  AGGREGATION_TEMPORALITY_DELTA: 1,
-  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
-});
+export const AggregationTemporalityEnum = enumType('opentelemetry.proto.metrics.v1.AggregationTemporality', AggregationTemporality);
 
 const temporality = (): FieldSpec => f(2, 'aggregation_temporality', K_ENUM, { enumDef: AggregationTemporalityEnum });
 
@@ -504,33 +492,7 @@ export const ResourceMetricsDef: MessageDef = message('opentelemetry.proto.metri
 // ---------------------------------------------------------------------------
 // opentelemetry/proto/logs/v1/logs.proto
 
-export const SeverityNumberEnum = enumType('opentelemetry.proto.logs.v1.SeverityNumber', {
-  SEVERITY_NUMBER_UNSPECIFIED: 0,
-  SEVERITY_NUMBER_TRACE: 1,
-  SEVERITY_NUMBER_TRACE2: 2,
-  SEVERITY_NUMBER_TRACE3: 3,
-  SEVERITY_NUMBER_TRACE4: 4,
-  SEVERITY_NUMBER_DEBUG: 5,
-  SEVERITY_NUMBER_DEBUG2: 6,
-  SEVERITY_NUMBER_DEBUG3: 7,
-  SEVERITY_NUMBER_DEBUG4: 8,
-  SEVERITY_NUMBER_INFO: 9,
-  SEVERITY_NUMBER_INFO2: 10,
-  SEVERITY_NUMBER_INFO3: 11,
-  SEVERITY_NUMBER_INFO4: 12,
-  SEVERITY_NUMBER_WARN: 13,
-  SEVERITY_NUMBER_WARN2: 14,
-  SEVERITY_NUMBER_WARN3: 15,
-  SEVERITY_NUMBER_WARN4: 16,
-  SEVERITY_NUMBER_ERROR: 17,
-  SEVERITY_NUMBER_ERROR2: 18,
-  SEVERITY_NUMBER_ERROR3: 19,
-  SEVERITY_NUMBER_ERROR4: 20,
-  SEVERITY_NUMBER_FATAL: 21,
-  SEVERITY_NUMBER_FATAL2: 22,
-  SEVERITY_NUMBER_FATAL3: 23,
-  SEVERITY_NUMBER_FATAL4: 24,
-});
+export const SeverityNumberEnum = enumType('opentelemetry.proto.logs.v1.SeverityNumber', SeverityNumber);
 
 export const LogRecordDef: MessageDef = message('opentelemetry.proto.logs.v1.LogRecord', [
   // reserved 4
