@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, httpGet, waitForHttp } from './lib/net.mjs';
+import { children, cleanEnv, killChildren, pinned, runLoadWorker, tail } from './lib/children.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { cpuTimes, procCpuSeconds, procMemory } from './lib/proc.mjs';
 import os from 'node:os';
@@ -149,48 +150,11 @@ function parseCpuList(list) {
   return cpus;
 }
 
-function pinned(cpus, argv) {
-  return cpus === undefined ? argv : ['taskset', '-c', cpus, ...argv];
-}
 
 // --- Child processes ------------------------------------------------------------------
 
-const children = new Set();
-function killChildren() {
-  for (const child of children) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
 
-/** Keeps the last `limit` characters of a stream, for error reports. */
-function tail(stream, limit = 4000) {
-  const state = { text: '' };
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    state.text = (state.text + chunk).slice(-limit);
-  });
-  return state;
-}
 
-function cleanEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('OTEL_') || k.startsWith('SLOWATCH_') || k === 'NODE_OPTIONS' || k.startsWith('npm_')) continue;
-    env[k] = v;
-  }
-  return env;
-}
 
 function startServer(key, appPort, metricsPort, pinning) {
   const config = CONFIGS[key];
@@ -229,28 +193,8 @@ async function stopServer(server, timeoutMs = 5000) {
 }
 
 function runLoad(url, durationSec, pinning) {
-  const input = JSON.stringify({ url, connections: params.connections, durationSec, requests });
-  const argv = pinned(pinning.method === 'taskset' ? pinning.loadGeneratorCpus : undefined, [
-    process.execPath,
-    path.join(benchDir, 'lib', 'load-worker.mjs'),
-    input,
-  ]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: repoRoot, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const out = tail(child.stdout, 100_000);
-    const err = tail(child.stderr);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      children.delete(child);
-      if (code !== 0) return reject(new Error(`load generator exited with ${code}: ${err.text}`));
-      try {
-        resolve(JSON.parse(out.text.trim().split('\n').pop()));
-      } catch (error) {
-        reject(new Error(`load generator output unreadable: ${error.message}: ${out.text.slice(-500)}`));
-      }
-    });
-  });
+  const input = { url, connections: params.connections, durationSec, requests };
+  return runLoadWorker(input, { cpus: pinning.method === 'taskset' ? pinning.loadGeneratorCpus : undefined, cwd: repoRoot });
 }
 
 // --- Prometheus scrapes -----------------------------------------------------------------

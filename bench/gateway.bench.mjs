@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, httpGet, waitForHttp } from './lib/net.mjs';
+import { children, cleanEnv, killChildren, pinned, runLoadWorker, tail } from './lib/children.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { cpuTimes, procCpuSeconds, procMemory } from './lib/proc.mjs';
 import { median, round } from './lib/stats.mjs';
@@ -201,51 +202,17 @@ function planPinning() {
   };
 }
 
-const pinned = (cpus, argv) => (cpus === undefined ? argv : ['taskset', '-c', cpus, ...argv]);
 
 // --- Child processes ------------------------------------------------------------------
 
-const children = new Set();
-function killChildren() {
-  for (const child of children) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
+
+
+
+/** The temporary folder of this run's bodies and configs; removed on exit. */
 let tmpDir;
 process.on('exit', () => {
-  killChildren();
   if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
 });
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-
-/** Keeps the last `limit` characters of a stream, and counts its lines. */
-function tail(stream, limit = 4000) {
-  const state = { text: '', lines: 0 };
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    state.text = (state.text + chunk).slice(-limit);
-    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) state.lines++;
-  });
-  return state;
-}
-
-function cleanEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('OTEL_') || k.startsWith('SLOWATCH_') || k === 'NODE_OPTIONS' || k.startsWith('npm_')) continue;
-    env[k] = v;
-  }
-  return env;
-}
 
 function startProcess(argv, cpus) {
   const full = pinned(cpus, argv);
@@ -282,7 +249,7 @@ async function stopProcess(proc, timeoutMs = 10_000) {
 }
 
 function runLoad(url, durationSec, bodyFiles, pinning) {
-  const input = JSON.stringify({
+  const input = {
     url,
     connections: params.connections,
     durationSec,
@@ -290,28 +257,8 @@ function runLoad(url, durationSec, bodyFiles, pinning) {
     ...(params.rate > 0 ? { overallRate: params.rate } : {}),
     headers: { 'content-type': 'application/x-protobuf' },
     requests: bodyFiles.map((bodyFile) => ({ method: 'POST', path: '/v1/traces', bodyFile })),
-  });
-  const argv = pinned(pinning.method === 'taskset' ? pinning.loadGeneratorCpus : undefined, [
-    process.execPath,
-    path.join(benchDir, 'lib', 'load-worker.mjs'),
-    input,
-  ]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: repoRoot, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const out = tail(child.stdout, 100_000);
-    const err = tail(child.stderr);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      children.delete(child);
-      if (code !== 0) return reject(new Error(`load generator exited with ${code}: ${err.text}`));
-      try {
-        resolve(JSON.parse(out.text.trim().split('\n').pop()));
-      } catch (error) {
-        reject(new Error(`load generator output unreadable: ${error.message}: ${out.text.slice(-500)}`));
-      }
-    });
-  });
+  };
+  return runLoadWorker(input, { cpus: pinning.method === 'taskset' ? pinning.loadGeneratorCpus : undefined, cwd: repoRoot });
 }
 
 // --- The gateway's /metrics and the sink's /stats ---------------------------------------
