@@ -219,3 +219,13 @@ function wrap(content: Buffer, tag: number): Buffer {
   len.push(n);
   return Buffer.concat([Buffer.from([tag, ...len]), content]);
 }
+
+describe('a singular message field seen twice (protobuf merge)', () => {
+  it('keeps the unknown fields of both occurrences as one run, so a re-encode decodes to the same shape', () => {
+    // ResourceSpans.resource twice, each carrying one unknown field (found by the fuzz test).
+    const bytes = Uint8Array.from([10, 11, 10, 2, 32, 0, 10, 5, 37, 0, 0, 0, 0]);
+    const decoded = decodeProtobufRequest('traces', bytes);
+    expect(decoded.resourceSpans?.[0]?.resource?.$unknown).toEqual([Uint8Array.from([32, 0, 37, 0, 0, 0, 0])]);
+    expect(decodeProtobufRequest('traces', encodeProtobufRequest('traces', decoded))).toEqual(decoded);
+  });
+});

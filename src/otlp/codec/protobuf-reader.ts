@@ -516,12 +516,27 @@ function readPacked(obj: Obj, field: FieldDef, end: number): void {
   }
 }
 
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 /** Protobuf merge of a singular message field seen twice: `later` into `earlier`. */
 function mergeMessage(def: MessageDef, earlier: Obj, later: Obj): Obj {
   for (const key of Object.keys(later)) {
     const value = later[key];
     if (key === '$unknown') {
-      earlier.$unknown = [...(earlier.$unknown ?? []), ...(value as Uint8Array[])];
+      // Kept as one run of bytes, as for a message seen once, so a decode of the
+      // re-encoded message gives the same shape.
+      earlier.$unknown = [concatBytes([...(earlier.$unknown ?? []), ...(value as Uint8Array[])])];
       continue;
     }
     const field = def.byJsonName.get(key);
