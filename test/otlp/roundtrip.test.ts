@@ -229,3 +229,11 @@ describe('a singular message field seen twice (protobuf merge)', () => {
     expect(decodeProtobufRequest('traces', encodeProtobufRequest('traces', decoded))).toEqual(decoded);
   });
 });
+
+describe('unknown fields of a message whose known fields arrive out of field-number order', () => {
+  it('are re-emitted when the writer falls back to schema order (found by the fuzz test)', () => {
+    // ResourceSpans { unknown field 4, scope_spans, resource }: written back as resource, scope_spans, field 4.
+    const decoded = decodeProtobufRequest('traces', Uint8Array.from([10, 6, 32, 0, 18, 0, 10, 0]));
+    expect(Array.from(encodeProtobufRequest('traces', decoded))).toEqual([10, 6, 10, 0, 18, 0, 32, 0]);
+  });
+});

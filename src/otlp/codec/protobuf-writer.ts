@@ -258,15 +258,11 @@ function encodeMessage(def: MessageDef, obj: Record<string, unknown>): void {
   let lastNo = 0;
   let ordered = true;
   let oneofName: string | undefined;
-  let unknown: unknown;
   for (const key in obj) {
     const v = obj[key];
     if (v === undefined || v === null) continue;
     const field = byName.get(key);
-    if (field === undefined) {
-      if (key === '$unknown') unknown = v;
-      continue; // other keys are not part of the message
-    }
+    if (field === undefined) continue; // $unknown is written last; other keys are not part of the message
     if (field.no < lastNo) {
       ordered = false;
       break;
@@ -292,7 +288,9 @@ function encodeMessage(def: MessageDef, obj: Record<string, unknown>): void {
       writeField(field, v);
     }
   }
-  if (unknown !== undefined) writeUnknown(unknown);
+  // Read here, not in the loop above: that loop may stop early to rewrite in schema order.
+  const unknown = obj.$unknown;
+  if (unknown !== undefined && unknown !== null) writeUnknown(unknown);
   if (def.nestingCounted) anyDepth--;
 }
 
