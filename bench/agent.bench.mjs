@@ -19,13 +19,13 @@
 //          --warmup S (2) --scrapes N (3 per run) --mix (add a small mix of
 //          other routes, some failing on purpose) --configs a,b,c
 //          --no-pin (do not use taskset) --out FILE
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, httpGet, waitForHttp } from './lib/net.mjs';
-import { children, cleanEnv, killChildren, pinned, runLoadWorker, tail } from './lib/children.mjs';
+import { children, cleanEnv, killChildren, pinned, planServerPinning, runLoadWorker, tail } from './lib/children.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { cpuTimes, procCpuSeconds, procMemory } from './lib/proc.mjs';
 import os from 'node:os';
@@ -118,37 +118,19 @@ const expectedStatuses = params.mix ? ['500', '503'] : [];
 // --- CPU pinning --------------------------------------------------------------------
 
 function planPinning() {
-  if (args['no-pin']) return { method: 'none', reason: '--no-pin' };
-  if (process.platform !== 'linux') return { method: 'none', reason: `platform ${process.platform}` };
-  const probe = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return { method: 'none', reason: 'taskset not available' };
-  const allowed = parseCpuList(probe.stdout.split(':').pop().trim());
-  if (allowed.length < 2) return { method: 'none', reason: `only ${allowed.length} CPU allowed (${probe.stdout.trim()})` };
-  // Server on the last allowed CPU; load generator (and this orchestrator, which
-  // only scrapes and reads /proc) on the others.
-  const serverCpus = String(allowed[allowed.length - 1]);
-  const loadCpus = allowed.slice(0, -1).join(',');
-  const self = spawnSync('taskset', ['-cp', loadCpus, String(process.pid)], { encoding: 'utf8' });
+  const plan = planServerPinning(args['no-pin']);
+  if (plan.method !== 'taskset') return plan;
   return {
     method: 'taskset',
-    serverCpus,
-    loadGeneratorCpus: loadCpus,
-    orchestratorCpus: self.status === 0 ? loadCpus : 'unpinned (taskset -p failed)',
+    serverCpus: plan.serverCpus,
+    loadGeneratorCpus: plan.otherCpus,
+    orchestratorCpus: plan.orchestratorCpus,
     note:
       'server (and its libuv/GC threads) confined to serverCpus; autocannon runs in a separate process on loadGeneratorCpus. ' +
       'Other tenants of the machine are not excluded.',
   };
 }
 
-function parseCpuList(list) {
-  const cpus = [];
-  for (const part of list.split(',')) {
-    const [lo, hi] = part.split('-').map(Number);
-    if (!Number.isInteger(lo)) continue;
-    for (let c = lo; c <= (Number.isInteger(hi) ? hi : lo); c++) cpus.push(c);
-  }
-  return cpus;
-}
 
 
 // --- Child processes ------------------------------------------------------------------

@@ -24,14 +24,14 @@
 //          --bodies N (16) --spans N (512 per request) --scenarios none,gzip
 //          --scrapes N (3 per run) --drain-timeout S (30) --no-pin --out FILE
 //          --gateway PATH (the script run as `node PATH serve --config F`; default dist/src/cli/main.js)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, httpGet, waitForHttp } from './lib/net.mjs';
-import { children, cleanEnv, killChildren, pinned, runLoadWorker, tail } from './lib/children.mjs';
+import { children, cleanEnv, killChildren, parseCpuList, pinned, planServerPinning, runLoadWorker, tail } from './lib/children.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { cpuTimes, procCpuSeconds, procMemory } from './lib/proc.mjs';
 import { median, round } from './lib/stats.mjs';
@@ -168,34 +168,16 @@ function gatewayConfig({ otlpPort, promPort, sinkPort, compression }) {
 
 // --- CPU pinning --------------------------------------------------------------------
 
-function parseCpuList(list) {
-  const cpus = [];
-  for (const part of list.split(',')) {
-    const [lo, hi] = part.split('-').map(Number);
-    if (!Number.isInteger(lo)) continue;
-    for (let c = lo; c <= (Number.isInteger(hi) ? hi : lo); c++) cpus.push(c);
-  }
-  return cpus;
-}
 
 function planPinning() {
-  if (args['no-pin']) return { method: 'none', reason: '--no-pin' };
-  if (process.platform !== 'linux') return { method: 'none', reason: `platform ${process.platform}` };
-  const probe = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return { method: 'none', reason: 'taskset not available' };
-  const allowed = parseCpuList(probe.stdout.split(':').pop().trim());
-  if (allowed.length < 2) return { method: 'none', reason: `only ${allowed.length} CPU allowed (${probe.stdout.trim()})` };
-  // Gateway on the last allowed CPU (CPU 1 on a 2-CPU machine); load generator,
-  // sink and this orchestrator (which only scrapes and reads /proc) on the others.
-  const gatewayCpus = String(allowed[allowed.length - 1]);
-  const otherCpus = allowed.slice(0, -1).join(',');
-  const self = spawnSync('taskset', ['-cp', otherCpus, String(process.pid)], { encoding: 'utf8' });
+  const plan = planServerPinning(args['no-pin']);
+  if (plan.method !== 'taskset') return plan;
   return {
     method: 'taskset',
-    gatewayCpus,
-    loadGeneratorCpus: otherCpus,
-    sinkCpus: otherCpus,
-    orchestratorCpus: self.status === 0 ? otherCpus : 'unpinned (taskset -p failed)',
+    gatewayCpus: plan.serverCpus,
+    loadGeneratorCpus: plan.otherCpus,
+    sinkCpus: plan.otherCpus,
+    orchestratorCpus: plan.orchestratorCpus,
     note:
       'gateway (with its libuv, zlib and GC threads) confined to gatewayCpus, so its CPU seconds are at most one core per second; ' +
       'autocannon and the sink are separate processes on the other CPU(s). Other tenants of the machine are not excluded.',

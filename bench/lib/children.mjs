@@ -1,6 +1,6 @@
 // Child processes of the benchmarks: pinning, clean environments, output
 // tails, the load generator, and killing everything when the benchmark exits.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,4 +75,34 @@ export function runLoadWorker(input, { cpus, cwd }) {
       }
     });
   });
+}
+
+/** "0-2,5" → [0, 1, 2, 5]. */
+export function parseCpuList(list) {
+  const cpus = [];
+  for (const part of list.split(',')) {
+    const [lo, hi] = part.split('-').map(Number);
+    if (!Number.isInteger(lo)) continue;
+    for (let c = lo; c <= (Number.isInteger(hi) ? hi : lo); c++) cpus.push(c);
+  }
+  return cpus;
+}
+
+/**
+ * Splits the CPUs this process may use: the measured server on the last one,
+ * everything else (load generator, sink, this orchestrator, which only
+ * scrapes and reads /proc) on the others. `{ method: 'none', reason }` when
+ * that cannot be done.
+ */
+export function planServerPinning(noPin) {
+  if (noPin) return { method: 'none', reason: '--no-pin' };
+  if (process.platform !== 'linux') return { method: 'none', reason: `platform ${process.platform}` };
+  const probe = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return { method: 'none', reason: 'taskset not available' };
+  const allowed = parseCpuList(probe.stdout.split(':').pop().trim());
+  if (allowed.length < 2) return { method: 'none', reason: `only ${allowed.length} CPU allowed (${probe.stdout.trim()})` };
+  const serverCpus = String(allowed[allowed.length - 1]);
+  const otherCpus = allowed.slice(0, -1).join(',');
+  const self = spawnSync('taskset', ['-cp', otherCpus, String(process.pid)], { encoding: 'utf8' });
+  return { method: 'taskset', serverCpus, otherCpus, orchestratorCpus: self.status === 0 ? otherCpus : 'unpinned (taskset -p failed)' };
 }

@@ -14,6 +14,7 @@ import { toBase64, toHex } from './bytes';
 import { OtlpEncodeError, segment } from './errors';
 import { MAX_ANY_VALUE_DEPTH_CEILING } from './limits';
 import {
+  isDefault,
   K_BOOL,
   K_BYTES,
   K_DOUBLE,
@@ -107,20 +108,6 @@ function writeField(field: FieldDef, v: unknown): string {
   }
 }
 
-function isDefault(field: FieldDef, v: unknown): boolean {
-  switch (typeof v) {
-    case 'number':
-      return v === 0 && (field.kind !== K_DOUBLE && field.kind !== K_FLOAT ? true : 1 / v > 0);
-    case 'bigint':
-      return v === 0n;
-    case 'string':
-      return v === '' || (v === '0' && field.kind !== K_STRING);
-    case 'boolean':
-      return !v;
-    default:
-      return v instanceof Uint8Array && v.length === 0;
-  }
-}
 
 function writeDouble(v: unknown): string {
   if (typeof v !== 'number') failType('a number', v);

@@ -15,6 +15,7 @@
 import { OtlpEncodeError, segment } from './errors';
 import { MAX_ANY_VALUE_DEPTH_CEILING } from './limits';
 import {
+  isDefault,
   K_BOOL,
   K_BYTES,
   K_DOUBLE,
@@ -232,20 +233,6 @@ function putBytes(b: Uint8Array): void {
   op += len;
 }
 
-function isDefault(field: FieldDef, v: unknown): boolean {
-  switch (typeof v) {
-    case 'number':
-      return v === 0 && (field.kind !== K_DOUBLE && field.kind !== K_FLOAT ? true : 1 / v > 0);
-    case 'bigint':
-      return v === 0n;
-    case 'string':
-      return v === '' || (v === '0' && field.kind !== K_STRING);
-    case 'boolean':
-      return !v;
-    default:
-      return v instanceof Uint8Array && v.length === 0;
-  }
-}
 
 function encodeMessage(def: MessageDef, obj: Record<string, unknown>): void {
   if (def.nestingCounted && ++anyDepth > maxAnyDepth) throw new OtlpEncodeError(`AnyValue nested deeper than ${maxAnyDepth} levels`);

@@ -596,3 +596,22 @@ export const RetryInfoDef: MessageDef = message('google.rpc.RetryInfo', [
 
 // Resolve the lazy message references now that every table exists.
 for (const { field, thunk } of pendingResolution.splice(0)) field.message = thunk();
+
+/**
+ * Whether a value of an implicit-presence (proto3 scalar) field is its default,
+ * which both writers leave out; -0.0 is not the default of a double.
+ */
+export function isDefault(field: FieldDef, v: unknown): boolean {
+  switch (typeof v) {
+    case 'number':
+      return v === 0 && (field.kind !== K_DOUBLE && field.kind !== K_FLOAT ? true : 1 / v > 0);
+    case 'bigint':
+      return v === 0n;
+    case 'string':
+      return v === '' || (v === '0' && field.kind !== K_STRING);
+    case 'boolean':
+      return !v;
+    default:
+      return v instanceof Uint8Array && v.length === 0;
+  }
+}
