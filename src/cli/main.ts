@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { runValidateCommand } from './validate-command';
 import { startGateway } from './serve-command';
+import { addCompareCommand } from './compare-command';
 import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
 import type { LogLevel } from '../logging/logger';
 import { loadConfig } from '../config/load-config';
@@ -37,6 +38,8 @@ export function createProgram(): Command {
     .action(async (options: { config?: string }) => {
       await serve(options.config);
     });
+
+  addCompareCommand(program);
 
   return program;
 }
