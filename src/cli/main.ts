@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { runValidateCommand } from './validate-command';
 import { startGateway } from './serve-command';
 import { addCompareCommand } from './compare-command';
+import { addRegressCommand } from './regress-command';
 import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
 import type { LogLevel } from '../logging/logger';
 import { loadConfig } from '../config/load-config';
@@ -39,6 +40,7 @@ export function createProgram(): Command {
       await serve(options.config);
     });
 
+  addRegressCommand(program);
   addCompareCommand(program);
 
   return program;
