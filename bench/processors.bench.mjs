@@ -12,6 +12,21 @@
 // part (PerformanceObserver 'gc'). Then bytes per SLO series: N distinct
 // routes, heap (+ typed-array memory) growth after global.gc() divided by
 // the series created; and the time engine.evaluate() takes over them.
+// Then the baseline and anomaly processors (the agent's adapter,
+// BaselineSpanProcessor.onEnd → BaselineEngine.record, with an AnomalyEngine
+// listening and the real detector):
+//   baseline-anomaly  default baseline + anomaly settings, server spans over
+//                     100 routes (one key per method and route), systemClock
+//                     as in the agent
+//   baseline-anomaly-otlp  the gateway's path: decoded OTLP requests of 512
+//                     spans through OtlpBaselineProcessor → OtlpAnomalyProcessor
+//                     (every span enriched, copy-on-write: the keys are past
+//                     their cold start) → a no-op exporter, then recorded
+// and bytes per tracked key: N keys run through --baseline-intervals
+// intervals on a ManualClock (rings full, detectors past their cold start),
+// then one more interval's spans (sketches holding bins), heap +
+// typed-array growth after global.gc() divided by the keys; plus the time one
+// roll-up of all N keys takes.
 // Writes bench/results/processors.json. Exits 0 whatever the goal says.
 //
 // Each scenario (and the memory measurement) runs in a fresh child process
@@ -21,7 +36,7 @@
 // one. So `node bench/processors.bench.mjs` needs no extra flag.
 //
 // Options: --batches N (5) --batch-spans N (2000000) --warmup-spans N (1000000)
-//          --series N (2000) --out FILE --no-pin
+//          --series N (2000) --keys N (2000) --baseline-intervals N (40) --out FILE --no-pin
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -36,6 +51,8 @@ import { printTable } from './lib/table.mjs';
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 const GOAL_SPANS_PER_SEC = 1_000_000;
+const GOAL_BASELINE_SPANS_PER_SEC = 500_000;
+const GOAL_BASELINE_BYTES_PER_KEY = 64 * 1024;
 
 const { values: args } = parseArgs({
   options: {
@@ -43,6 +60,8 @@ const { values: args } = parseArgs({
     'batch-spans': { type: 'string', default: '2000000' },
     'warmup-spans': { type: 'string', default: '1000000' },
     series: { type: 'string', default: '2000' },
+    keys: { type: 'string', default: '2000' },
+    'baseline-intervals': { type: 'string', default: '40' },
     out: { type: 'string', default: path.join(benchDir, 'results', 'processors.json') },
     'no-pin': { type: 'boolean', default: false },
     child: { type: 'string' }, // internal: run one task and print its JSON
@@ -52,7 +71,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(
     'usage: node [--expose-gc] bench/processors.bench.mjs [--batches 5] [--batch-spans 2000000]\n' +
-      '       [--warmup-spans 1000000] [--series 2000] [--no-pin] [--out bench/results/processors.json]\n',
+      '       [--warmup-spans 1000000] [--series 2000] [--keys 2000] [--baseline-intervals 40] [--no-pin]\n' +
+      '       [--out bench/results/processors.json]\n',
   );
   process.exit(0);
 }
@@ -72,6 +92,8 @@ const params = {
   batchSpans: positiveInt('batch-spans', args['batch-spans']),
   warmupSpans: positiveInt('warmup-spans', args['warmup-spans']),
   seriesForBytes: positiveInt('series', args.series),
+  keysForBytes: positiveInt('keys', args.keys),
+  baselineIntervals: positiveInt('baseline-intervals', args['baseline-intervals']),
   poolSize: 1024,
   routes: 100,
   share5xx: 0.02,
@@ -81,7 +103,16 @@ const params = {
 // --- The code under test (compiled) -------------------------------------------------
 
 const dist = (p) => path.join(repoRoot, 'dist', p);
-const DIST_FILES = ['src/engine/slo-engine.js', 'processors/slo/slo-span-processor.js', 'processors/slo/config.js', 'src/clock.js'];
+const DIST_FILES = [
+  'src/engine/slo-engine.js',
+  'processors/slo/slo-span-processor.js',
+  'processors/slo/config.js',
+  'src/clock.js',
+  'processors/baseline/agent-baseline.js',
+  'processors/baseline/config.js',
+  'processors/anomaly/config.js',
+  'processors/anomaly/span-enrichment.js',
+];
 function checkBuilt() {
   for (const file of DIST_FILES) {
     if (!existsSync(dist(file))) {
@@ -92,14 +123,24 @@ function checkBuilt() {
 }
 
 // Loaded only in the child processes that measure.
-let SloEngine, SloSpanProcessor, createDefaultConfig, resolveSloProcessorSettings, systemClock;
+let SloEngine, SloSpanProcessor, createDefaultConfig, resolveSloProcessorSettings, systemClock, ManualClock;
+let createAgentBaseline, resolveBaselineProcessorSettings, resolveAnomalyProcessorSettings;
+let createBaselineEngine, createAnomalyEngine, OtlpBaselineProcessor, OtlpAnomalyProcessor, SpanEnricher;
 function loadCode() {
   checkBuilt();
   const require = createRequire(import.meta.url);
   ({ SloEngine } = require(dist('src/engine/slo-engine.js')));
   ({ SloSpanProcessor } = require(dist('processors/slo/slo-span-processor.js')));
   ({ createDefaultConfig, resolveSloProcessorSettings } = require(dist('processors/slo/config.js')));
-  ({ systemClock } = require(dist('src/clock.js')));
+  ({ systemClock, ManualClock } = require(dist('src/clock.js')));
+  ({ createAgentBaseline } = require(dist('processors/baseline/agent-baseline.js')));
+  ({ resolveBaselineProcessorSettings } = require(dist('processors/baseline/config.js')));
+  ({ resolveAnomalyProcessorSettings } = require(dist('processors/anomaly/config.js')));
+  ({ createBaselineEngine } = require(dist('processors/baseline/create-baseline-engine.js')));
+  ({ createAnomalyEngine } = require(dist('processors/anomaly/create-anomaly-engine.js')));
+  ({ OtlpBaselineProcessor } = require(dist('processors/baseline/otlp-baseline-processor.js')));
+  ({ OtlpAnomalyProcessor } = require(dist('processors/anomaly/otlp-anomaly-processor.js')));
+  ({ SpanEnricher } = require(dist('processors/anomaly/span-enrichment.js')));
 }
 
 const silentLogger = { errors: [], error(message, error) { this.errors.push(`${message}${error ? `: ${error}` : ''}`); }, warn() {}, info() {}, debug() {} };
@@ -377,6 +418,236 @@ async function bytesPerSeries(n) {
   };
 }
 
+// --- Baseline + anomaly ----------------------------------------------------------------
+
+/** The agent's baseline and anomaly processors with their default settings (the real detector). */
+function buildBaseline(clock) {
+  const baseline = createAgentBaseline({
+    baseline: resolveBaselineProcessorSettings({}),
+    anomaly: resolveAnomalyProcessorSettings({}),
+    clock,
+    logger: silentLogger,
+  });
+  // The roll-up timer is the agent's too, but a benchmark process must be able to exit.
+  return baseline;
+}
+
+async function baselineThroughputScenario(name, description, pool) {
+  const baseline = buildBaseline(systemClock);
+  const processor = baseline.spanProcessor;
+  const expectedKeys = new Set(pool.map((span) => `${span.attributes['http.request.method']} ${span.attributes['http.route']}`)).size;
+  feed(processor, pool, params.warmupSpans);
+  globalThis.gc();
+  const heapBefore = heap();
+  const batches = [];
+  for (let b = 0; b < params.batches; b++) {
+    const from = performance.now();
+    const t0 = process.hrtime.bigint();
+    feed(processor, pool, params.batchSpans);
+    const ns = Number(process.hrtime.bigint() - t0);
+    const to = performance.now();
+    const gcs = await gcsBetween(from, to);
+    batches.push({ spans: params.batchSpans, ms: round(ns / 1e6, 2), spansPerSec: Math.round((params.batchSpans * 1e9) / ns), nsPerSpan: round(ns / params.batchSpans, 1), gcs });
+  }
+  const heapAfter = heap();
+  globalThis.gc();
+  const heapAfterGc = heap();
+  const allocation = await allocationProbe(processor, pool);
+  const keys = baseline.engine.keyCount;
+  await processor.shutdown();
+  const spansPerSec = median(batches.map((b) => b.spansPerSec));
+  return {
+    name,
+    description,
+    keys,
+    spansPerSec: Math.round(spansPerSec),
+    nsPerSpan: round(1e9 / spansPerSec, 1),
+    minSpansPerSec: min(batches.map((b) => b.spansPerSec)),
+    maxSpansPerSec: max(batches.map((b) => b.spansPerSec)),
+    gcsDuringTimedPart: batches.reduce((n, b) => n + b.gcs.count, 0),
+    gcMsDuringTimedPart: round(batches.reduce((n, b) => n + b.gcs.totalMs, 0), 3),
+    heapUsedMb: {
+      beforeTimedPart: round(heapBefore.heapUsed / MB, 3),
+      afterTimedPart: round(heapAfter.heapUsed / MB, 3),
+      afterGc: round(heapAfterGc.heapUsed / MB, 3),
+    },
+    bytesAllocatedPerSpan: allocation.bytesPerSpan,
+    allocationProbe: allocation,
+    // Every span is a server span: one key per (method, route) of the pool, none lost to the overflow key.
+    check: { processorFailures: processor.failedSpans, keys, expectedKeys, ok: processor.failedSpans === 0 && keys === expectedKeys },
+    batches,
+  };
+}
+
+/** The decoded OTLP form of the span pool, in requests of `perRequest` spans (as the receiver hands them on). */
+function otlpRequests(pool, perRequest) {
+  const stringValue = (v) => ({ stringValue: String(v) });
+  const requests = [];
+  for (let at = 0; at < pool.length; at += perRequest) {
+    const spans = pool.slice(at, at + perRequest).map((s, i) => {
+      const startNs = BigInt(s.startTime[0]) * 1_000_000_000n + BigInt(s.startTime[1]);
+      const endNs = BigInt(s.endTime[0]) * 1_000_000_000n + BigInt(s.endTime[1]);
+      const id = Uint8Array.from(Buffer.from(`${String(at + i).padStart(16, '0')}0af7651916cd43dd`, 'hex'));
+      return {
+        traceId: id,
+        spanId: id.subarray(0, 8),
+        name: s.name,
+        kind: s.kind + 1,
+        startTimeUnixNano: startNs,
+        endTimeUnixNano: endNs,
+        status: { code: s.status.code },
+        attributes: Object.entries(s.attributes).map(([key, value]) => ({ key, value: typeof value === 'number' ? { intValue: BigInt(value) } : stringValue(value) })),
+      };
+    });
+    const resourceAttributes = Object.entries(resource.attributes).map(([key, value]) => ({ key, value: stringValue(value) }));
+    const request = { resourceSpans: [{ resource: { attributes: resourceAttributes }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] };
+    requests.push({ signal: 'traces', request, itemCount: spans.length });
+  }
+  return requests;
+}
+
+async function baselineOtlpScenario(name, description, pool) {
+  const MINUTE = 60_000;
+  const clock = new ManualClock(Date.UTC(2026, 0, 5));
+  const engine = createBaselineEngine(resolveBaselineProcessorSettings({}), { clock });
+  const anomaly = createAnomalyEngine(engine, resolveAnomalyProcessorSettings({}));
+  let forwardedSpans = 0;
+  let enrichedSpans = 0;
+  const exporter = {
+    consume(batch) {
+      forwardedSpans += batch.itemCount;
+      enrichedSpans += batch.request.resourceSpans[0].scopeSpans[0].spans.filter((span) => span.attributes.length > 7).length;
+      return Promise.resolve();
+    },
+  };
+  const entry = new OtlpBaselineProcessor(engine, new OtlpAnomalyProcessor(new SpanEnricher(engine, anomaly), exporter, silentLogger), silentLogger);
+  const requests = otlpRequests(pool, 512);
+  const spansPerRound = requests.reduce((n, r) => n + r.itemCount, 0);
+  const feedRequests = async (spans) => {
+    for (let fed = 0; fed < spans; ) {
+      for (const request of requests) {
+        await entry.consume(request);
+        fed += request.itemCount;
+      }
+    }
+  };
+  // Past the cold start (30 intervals by default): from then on every span is enriched.
+  for (let i = 0; i < 32; i++) {
+    await feedRequests(spansPerRound);
+    clock.advance(MINUTE);
+    engine.rollUp();
+  }
+  await feedRequests(params.warmupSpans);
+  globalThis.gc();
+  forwardedSpans = 0;
+  enrichedSpans = 0;
+  const batches = [];
+  for (let b = 0; b < params.batches; b++) {
+    const from = performance.now();
+    const t0 = process.hrtime.bigint();
+    await feedRequests(params.batchSpans);
+    const ns = Number(process.hrtime.bigint() - t0);
+    const spans = Math.ceil(params.batchSpans / spansPerRound) * spansPerRound;
+    const gcs = await gcsBetween(from, performance.now());
+    batches.push({ spans, ms: round(ns / 1e6, 2), spansPerSec: Math.round((spans * 1e9) / ns), nsPerSpan: round(ns / spans, 1), gcs });
+  }
+  const spansPerSec = median(batches.map((b) => b.spansPerSec));
+  return {
+    name,
+    description,
+    keys: engine.keyCount,
+    spansPerSec: Math.round(spansPerSec),
+    nsPerSpan: round(1e9 / spansPerSec, 1),
+    minSpansPerSec: min(batches.map((b) => b.spansPerSec)),
+    maxSpansPerSec: max(batches.map((b) => b.spansPerSec)),
+    gcsDuringTimedPart: batches.reduce((n, b) => n + b.gcs.count, 0),
+    check: { forwardedSpans, enrichedSpans, ok: forwardedSpans > 0 && enrichedSpans === forwardedSpans },
+    batches,
+  };
+}
+
+/**
+ * Bytes per tracked key: `n` keys (one service, n routes) through
+ * `intervals` intervals of a ManualClock, 20 spans per key per interval
+ * spread over 1 ms .. 1 s (so each open interval's sketch holds a few
+ * hundred bins, as real traffic does), rings full and detectors warm; then
+ * one more interval's spans without closing it. Heap + typed-array growth
+ * after global.gc(), divided by the keys.
+ */
+async function bytesPerKey(n, intervals) {
+  const MINUTE = 60_000;
+  const spansPerKey = 20;
+  const routes = Array.from({ length: n }, (_, i) => `/api/r${i}/:id`);
+  const spans = routes.flatMap((route, r) =>
+    Array.from({ length: spansPerKey }, (_, k) => ({
+      name: `GET ${route}`,
+      kind: SpanKind.SERVER,
+      resource,
+      status: { code: SpanStatusCode.UNSET },
+      duration: hrTime(1.4 ** (((k * 7 + r) % spansPerKey) + 1)),
+      endTime: hrTime(0),
+      attributes: { 'http.request.method': 'GET', 'http.route': route, 'http.response.status_code': 200 },
+      spanContext: () => ({ traceId: `${String(r).padStart(16, '0')}${String(k).padStart(16, '0')}`, spanId: 'b7ad6b7169203331', traceFlags: 1 }),
+    })),
+  );
+  // Build and drop one small engine first so that code and lazily built shapes are in place.
+  {
+    const warmClock = new ManualClock(Date.UTC(2026, 0, 5));
+    const warm = buildBaseline(warmClock);
+    for (let i = 0; i < 3; i++) {
+      for (const span of spans.slice(0, 50 * spansPerKey)) warm.spanProcessor.onEnd(span);
+      warmClock.advance(MINUTE);
+      warm.spanProcessor.rollUp();
+    }
+    await warm.spanProcessor.shutdown();
+  }
+  globalThis.gc();
+  globalThis.gc();
+  const before = heap();
+  const clock = new ManualClock(Date.UTC(2026, 0, 5));
+  const baseline = buildBaseline(clock);
+  const processor = baseline.spanProcessor;
+  await processor.shutdown(); // stops the timer; onEnd and rollUp keep working
+  const rollUpNs = [];
+  for (let i = 0; i < intervals; i++) {
+    for (const span of spans) processor.onEnd(span);
+    clock.advance(MINUTE);
+    const t0 = process.hrtime.bigint();
+    processor.rollUp();
+    rollUpNs.push(Number(process.hrtime.bigint() - t0));
+  }
+  globalThis.gc();
+  globalThis.gc();
+  const afterRollUp = heap();
+  for (const span of spans) processor.onEnd(span);
+  globalThis.gc();
+  globalThis.gc();
+  const midInterval = heap();
+  const keys = baseline.engine.keyCount;
+  let ready = 0;
+  baseline.engine.forEach((series) => {
+    if (series.hasAnyBaseline) ready++;
+  });
+  const perKey = (h) => Math.round((h.heapUsed - before.heapUsed + h.arrayBuffers - before.arrayBuffers) / keys);
+  return {
+    keys,
+    keysWithBaseline: ready,
+    intervals,
+    spansPerKeyPerInterval: spansPerKey,
+    modelledSignals: baseline.engine.model.modelled.length,
+    bytesPerKey: perKey(midInterval),
+    bytesPerKeyBetweenIntervals: perKey(afterRollUp),
+    heapBytesPerKey: Math.round((midInterval.heapUsed - before.heapUsed) / keys),
+    arrayBufferBytesPerKey: Math.round((midInterval.arrayBuffers - before.arrayBuffers) / keys),
+    rollUpMs: round(median(rollUpNs.slice(-10)) / 1e6, 3),
+    rollUpUsPerKey: round(median(rollUpNs.slice(-10)) / 1e3 / keys, 3),
+    anomaliesStarted: baseline.anomaly.recentEvents().length,
+    note:
+      'growth of heapUsed + arrayBuffers after global.gc() divided by the keys, mid-interval (every key holding an open sketch); ' +
+      'bytesPerKeyBetweenIntervals: right after a roll-up (no sketch). rollUpMs: median time of one roll-up of every key (last 10).',
+  };
+}
+
 // --- Tasks (each in its own child process) ----------------------------------------------
 
 const TASKS = {
@@ -395,6 +666,19 @@ const TASKS = {
       spanPool(params.poolSize, params.routes),
     ),
   memory: () => bytesPerSeries(params.seriesForBytes),
+  'baseline-anomaly': () =>
+    baselineThroughputScenario(
+      'baseline-anomaly',
+      `baseline + anomaly processors with their defaults (6 modelled signals, 3 watched), server spans over ${params.routes} routes × methods (one key per method and route)`,
+      spanPool(params.poolSize, params.routes),
+    ),
+  'baseline-anomaly-otlp': () =>
+    baselineOtlpScenario(
+      'baseline-anomaly-otlp',
+      `gateway path: decoded OTLP requests of 512 spans through the baseline and anomaly processors, every span enriched, ${params.routes} routes × methods`,
+      spanPool(params.poolSize, params.routes),
+    ),
+  'baseline-memory': () => bytesPerKey(params.keysForBytes, params.baselineIntervals),
 };
 
 async function runChild(task) {
@@ -422,7 +706,14 @@ function planPinning(machine) {
 }
 
 function spawnTask(task, pinning) {
-  const forwarded = ['--batches', String(params.batches), '--batch-spans', String(params.batchSpans), '--warmup-spans', String(params.warmupSpans), '--series', String(params.seriesForBytes)];
+  const forwarded = [
+    '--batches', String(params.batches),
+    '--batch-spans', String(params.batchSpans),
+    '--warmup-spans', String(params.warmupSpans),
+    '--series', String(params.seriesForBytes),
+    '--keys', String(params.keysForBytes),
+    '--baseline-intervals', String(params.baselineIntervals),
+  ];
   const nodeArgv = [process.execPath, '--expose-gc', fileURLToPath(import.meta.url), '--child', task, ...forwarded];
   const argv = pinning.method === 'taskset' ? ['taskset', '-c', pinning.cpus, ...nodeArgv] : nodeArgv;
   const child = spawnSync(argv[0], argv.slice(1), { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
@@ -447,8 +738,17 @@ async function main() {
     process.stdout.write(`  ${s.name}: ${s.spansPerSec.toLocaleString('en')} spans/s (${s.nsPerSpan} ns/span), ${s.gcsDuringTimedPart} GCs, ${s.bytesAllocatedPerSpan} B allocated/span\n`);
   }
   const memory = spawnTask('memory', pinning);
+  const baselineScenario = spawnTask('baseline-anomaly', pinning);
+  process.stdout.write(
+    `  ${baselineScenario.name}: ${baselineScenario.spansPerSec.toLocaleString('en')} spans/s (${baselineScenario.nsPerSpan} ns/span), ${baselineScenario.gcsDuringTimedPart} GCs, ${baselineScenario.bytesAllocatedPerSpan} B allocated/span\n`,
+  );
+  const baselineOtlp = spawnTask('baseline-anomaly-otlp', pinning);
+  process.stdout.write(`  ${baselineOtlp.name}: ${baselineOtlp.spansPerSec.toLocaleString('en')} spans/s (${baselineOtlp.nsPerSpan} ns/span), ${baselineOtlp.gcsDuringTimedPart} GCs\n`);
+  const baselineMemory = spawnTask('baseline-memory', pinning);
 
   const pass = Object.fromEntries(scenarios.map((s) => [s.name, s.spansPerSec >= GOAL_SPANS_PER_SEC]));
+  pass[baselineScenario.name] = baselineScenario.spansPerSec >= GOAL_BASELINE_SPANS_PER_SEC;
+  pass['baseline-bytes-per-key'] = baselineMemory.bytesPerKey <= GOAL_BASELINE_BYTES_PER_KEY;
   const report = {
     benchmark: 'processors',
     description:
@@ -457,10 +757,11 @@ async function main() {
     machine,
     pinning,
     parameters: { ...params, nodeFlags: ['--expose-gc'], clock: 'systemClock (Date.now per span, as in the agent)' },
-    goals: { spansPerSecMin: GOAL_SPANS_PER_SEC },
+    goals: { spansPerSecMin: GOAL_SPANS_PER_SEC, baselineSpansPerSecMin: GOAL_BASELINE_SPANS_PER_SEC, baselineBytesPerKeyMax: GOAL_BASELINE_BYTES_PER_KEY },
     pass,
     scenarios,
     memory,
+    baseline: { scenario: baselineScenario, otlpScenario: baselineOtlp, memory: baselineMemory },
   };
   mkdirSync(path.dirname(args.out), { recursive: true });
   const tmp = args.out.replace(/\.json$/, '') + '.tmp.json';
@@ -487,9 +788,15 @@ async function main() {
     `\nbytes per SLO series: ${memory.bytesPerSeries.toLocaleString('en')} (heap ${memory.heapBytesPerSeries.toLocaleString('en')} + typed arrays ${memory.arrayBufferBytesPerSeries.toLocaleString('en')}; ` +
       `${memory.seriesCreated} series; typed-array payload declared by SloWindowState.bytes: ${memory.declaredTypedArrayBytesPerSeries})\n` +
       `engine.evaluate() over ${memory.seriesCreated} series: ${memory.evaluateMs} ms (${memory.evaluateUsPerSeries} µs/series)\n` +
+      `baseline + anomaly: ${baselineScenario.spansPerSec.toLocaleString('en')} spans/s (${baselineScenario.nsPerSpan} ns/span, ${baselineScenario.bytesAllocatedPerSpan} B allocated/span, ${baselineScenario.keys} keys; ` +
+      `goal ≥ ${GOAL_BASELINE_SPANS_PER_SEC.toLocaleString('en')}: ${pass[baselineScenario.name] ? 'PASS' : 'FAIL'})\n` +
+      `baseline + anomaly, gateway path (OTLP in, every span enriched): ${baselineOtlp.spansPerSec.toLocaleString('en')} spans/s (${baselineOtlp.nsPerSpan} ns/span)\n` +
+      `bytes per baseline key: ${baselineMemory.bytesPerKey.toLocaleString('en')} mid-interval, ${baselineMemory.bytesPerKeyBetweenIntervals.toLocaleString('en')} between intervals ` +
+      `(${baselineMemory.keys} keys, ${baselineMemory.modelledSignals} detectors each, ${baselineMemory.keysWithBaseline} past cold start; goal ≤ ${GOAL_BASELINE_BYTES_PER_KEY.toLocaleString('en')}: ${pass['baseline-bytes-per-key'] ? 'PASS' : 'FAIL'})\n` +
+      `roll-up of ${baselineMemory.keys} keys: ${baselineMemory.rollUpMs} ms (${baselineMemory.rollUpUsPerKey} µs/key)\n` +
       `written to ${path.relative(process.cwd(), args.out)}\n`,
   );
-  const broken = scenarios.filter((s) => !s.check.ok);
+  const broken = [...scenarios, baselineScenario, baselineOtlp].filter((s) => !s.check.ok);
   if (broken.length > 0) {
     process.stderr.write(`count mismatch in ${broken.map((s) => s.name).join(', ')}: see check in the JSON\n`);
     process.exitCode = 1;

@@ -21,6 +21,11 @@ import { SloSpanProcessor } from '../processors/slo/slo-span-processor';
 import { registerSloMetrics, sloCardinalityLimit } from '../exporters/prometheus/slo-metrics';
 import { resolvePrometheusExporterOptions } from '../exporters/prometheus/config';
 import { MetricsServer } from '../exporters/prometheus/metrics-server';
+import { createAgentBaseline } from '../processors/baseline/agent-baseline';
+import type { AgentBaseline } from '../processors/baseline/agent-baseline';
+import type { BaselineEngine } from '../src/engine/baseline-engine';
+import type { AnomalyEngine } from '../src/engine/anomaly-engine';
+import type { AnomalyEvent } from '../src/engine/anomaly-event';
 import { resolveAgentEnvironment } from './agent-options';
 import type { AgentEnvironment } from './agent-options';
 
@@ -35,11 +40,17 @@ export interface AgentOptions {
   readonly configPath?: string;
   /** Install SIGTERM/SIGINT/beforeExit flushing. @default true */
   readonly handleSignals?: boolean;
+  /** Every anomaly event (with an `anomaly` processor in the config), besides its log line. */
+  readonly onAnomaly?: (event: AnomalyEvent) => void;
 }
 
 /** A running agent: the SDK it started and the engine behind /metrics. */
 export interface Agent {
   readonly engine: SloEngine;
+  /** With a `baseline` processor in the config's traces pipeline. */
+  readonly baseline?: BaselineEngine;
+  /** With an `anomaly` processor in the config's traces pipeline. */
+  readonly anomaly?: AnomalyEngine;
   readonly metricsEndpoint: { readonly host: string; readonly port: number };
   /** Flushes pending telemetry without stopping anything. */
   flush(): Promise<void>;
@@ -88,11 +99,12 @@ export function startAgent(options: AgentOptions = {}): Agent | undefined {
   }
 }
 
-function traceProcessors(environment: AgentEnvironment, sloProcessor: SloSpanProcessor, logger: Logger): SpanProcessor[] {
+function traceProcessors(environment: AgentEnvironment, sloProcessor: SloSpanProcessor, baseline: AgentBaseline | undefined, logger: Logger): SpanProcessor[] {
   for (const name of environment.unsupportedTraceExporters) {
     logger.warn(`OTEL_TRACES_EXPORTER=${name} is not supported by the slowatch agent (supported: otlp, console, none); ignored`);
   }
   const processors: SpanProcessor[] = [sloProcessor];
+  if (baseline !== undefined) processors.push(baseline.spanProcessor);
   if (environment.otlpTraces) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   if (environment.consoleTraces) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   return processors;
@@ -113,16 +125,20 @@ function startSdk(
     onAlert: (event) => logger.info(describeAlert(event)),
   });
   const sloProcessor = new SloSpanProcessor({ engine, logger, evaluationIntervalMs: settings.slo.evaluationIntervalMs });
+  const baseline =
+    settings.baseline === undefined
+      ? undefined
+      : createAgentBaseline({ baseline: settings.baseline, anomaly: settings.anomaly, clock: options.clock ?? systemClock, logger, onAnomaly: options.onAnomaly });
   const { host, port } = endpoint;
   const prometheus = new PrometheusExporter({ withoutScopeInfo: true, preventServerStart: true });
   const metricsServer = new MetricsServer(prometheus, { host, port, path: METRICS_PATH, holdsProcessOpen: false });
   metricsServer.start().catch((error: unknown) => logger.error('SLO metrics are not served', error));
   const sdk = new NodeSDK({
-    spanProcessors: traceProcessors(environment, sloProcessor, logger),
+    spanProcessors: traceProcessors(environment, sloProcessor, baseline, logger),
     metricReaders: [prometheus],
     // An empty list means no log export; leaving it out lets the SDK read OTEL_LOGS_EXPORTER.
     ...(environment.logsExporterConfigured ? {} : { logRecordProcessors: [] }),
-    views: [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(settings.slo.objectives) }],
+    views: [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(settings.slo.objectives) }, ...(baseline?.views ?? [])],
     instrumentations: [
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {
@@ -137,11 +153,13 @@ function startSdk(
   try {
     sdk.start();
     registerSloMetrics(metrics.getMeter('slowatch'), engine);
+    baseline?.registerMetrics(metrics.getMeter('slowatch'));
   } catch (error) {
     // Leave nothing half-started behind: the log line says "uninstrumented", so make it true.
     void sdk.shutdown().catch(() => undefined);
     void metricsServer.stop();
     void sloProcessor.shutdown();
+    void baseline?.spanProcessor.shutdown();
     throw error;
   }
 
@@ -153,6 +171,8 @@ function startSdk(
   let stopping: Promise<void> | undefined;
   const agent: Agent = {
     engine,
+    ...(baseline !== undefined && { baseline: baseline.engine }),
+    ...(baseline?.anomaly !== undefined && { anomaly: baseline.anomaly }),
     metricsEndpoint: { host, port },
     flush: () => bounded(forceFlushSpans(), 'flush'),
     shutdown: () => (stopping ??= bounded(Promise.all([sdk.shutdown(), metricsServer.stop()]).then(() => undefined), 'shutdown')),

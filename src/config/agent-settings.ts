@@ -2,6 +2,11 @@ import { prometheusExporterFactory } from '../../exporters/prometheus/config';
 import type { PrometheusExporterOptions } from '../../exporters/prometheus/config';
 import { sloProcessorFactory } from '../../processors/slo/config';
 import type { SloProcessorSettings } from '../../processors/slo/config';
+import { baselineProcessorFactory } from '../../processors/baseline/config';
+import type { BaselineProcessorSettings } from '../../processors/baseline/config';
+import { anomalyProcessorFactory } from '../../processors/anomaly/config';
+import type { AnomalyProcessorSettings } from '../../processors/anomaly/config';
+import { anomalyLinkIssues } from '../../processors/anomaly/anomaly-links';
 import type { LogLevel } from '../logging/logger';
 import { settingsOf } from './component-factory';
 import { ConfigError } from './config-error';
@@ -16,6 +21,10 @@ export interface AgentSettings {
   readonly prometheus?: PrometheusExporterOptions;
   /** `service.telemetry.logs.level`, when the file sets it. */
   readonly logLevel?: LogLevel;
+  /** The `baseline` processor of the traces pipelines; undefined when there is none (the agent then keeps no baselines). */
+  readonly baseline?: BaselineProcessorSettings;
+  /** The `anomaly` processor reading that baseline; undefined when there is none. */
+  readonly anomaly?: AnomalyProcessorSettings;
 }
 
 /**
@@ -45,10 +54,32 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   if (problems.length > 0 || slo === undefined) {
     throw new ConfigError(problems.map((message) => ({ path: 'service.pipelines', message, file: source })));
   }
+  const baselineIds = componentIdsInPipelines(config, 'traces', 'processors', baselineProcessorFactory.type);
+  const anomalyIds = componentIdsInPipelines(config, 'traces', 'processors', anomalyProcessorFactory.type);
+  for (const [ids, type] of [
+    [baselineIds, baselineProcessorFactory.type],
+    [anomalyIds, anomalyProcessorFactory.type],
+  ] as const) {
+    if (ids.length > 1) problems.push(`the agent runs at most one ${type} processor, found ${ids.length} in the traces pipelines: ${ids.join(', ')}`);
+  }
+  const linkIssues = anomalyLinkIssues(config).map((issue) => ({ ...issue, file: source }));
+  if (problems.length > 0 || linkIssues.length > 0) {
+    throw new ConfigError([...problems.map((message) => ({ path: 'service.pipelines', message, file: source })), ...linkIssues]);
+  }
+  const [baselineId] = baselineIds;
+  const [anomalyId] = anomalyIds;
+  const baseline = baselineId === undefined ? undefined : settingsOf(config.processors[baselineId], baselineProcessorFactory);
+  const anomaly = anomalyId === undefined ? undefined : settingsOf(config.processors[anomalyId], anomalyProcessorFactory);
   const [prometheusId] = prometheusIds;
   const prometheus = prometheusId === undefined ? undefined : settingsOf(config.exporters[prometheusId], prometheusExporterFactory);
   const logLevel = config.service.logLevel;
-  return { slo, ...(prometheus !== undefined && { prometheus }), ...(logLevel !== undefined && { logLevel }) };
+  return {
+    slo,
+    ...(prometheus !== undefined && { prometheus }),
+    ...(logLevel !== undefined && { logLevel }),
+    ...(baseline !== undefined && { baseline }),
+    ...(anomaly !== undefined && { anomaly }),
+  };
 }
 
 /** Ids of components of `type` used by pipelines of `signal`, each once, in pipeline order. */

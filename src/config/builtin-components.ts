@@ -1,6 +1,9 @@
 import { prometheusExporterFactory } from '../../exporters/prometheus/config';
 import { sloProcessorFactory } from '../../processors/slo/config';
 import { batchProcessorFactory } from '../../processors/batch/config';
+import { regressionProcessorFactory } from '../../processors/regression/config';
+import { baselineProcessorFactory } from '../../processors/baseline/config';
+import { anomalyProcessorFactory } from '../../processors/anomaly/config';
 import { otlpReceiverFactory } from '../../receivers/otlp/config';
 import { healthCheckExtensionFactory } from '../../extensions/health-check/config';
 import { otlpExporterFactory } from '../../exporters/otlp/config';
@@ -15,6 +18,9 @@ import { ComponentRegistry } from './component-registry';
 export const builtInComponents = new ComponentRegistry([
   sloProcessorFactory,
   batchProcessorFactory,
+  regressionProcessorFactory,
+  baselineProcessorFactory,
+  anomalyProcessorFactory,
   prometheusExporterFactory,
   otlpExporterFactory,
   debugExporterFactory,

@@ -1,5 +1,8 @@
 import { sloProcessorRuntime } from '../../processors/slo/runtime';
 import { batchProcessorRuntime } from '../../processors/batch/runtime';
+import { regressionProcessorRuntime } from '../../processors/regression/runtime';
+import { baselineProcessorRuntime } from '../../processors/baseline/runtime';
+import { anomalyProcessorRuntime } from '../../processors/anomaly/runtime';
 import { otlpExporterRuntime } from '../../exporters/otlp/runtime';
 import { debugExporterRuntime } from '../../exporters/debug/runtime';
 import { fileExporterRuntime } from '../../exporters/file/runtime';
@@ -17,6 +20,9 @@ export const builtInRuntimes: readonly ComponentRuntime[] = [
   healthCheckExtensionRuntime,
   sloProcessorRuntime,
   batchProcessorRuntime,
+  regressionProcessorRuntime,
+  baselineProcessorRuntime,
+  anomalyProcessorRuntime,
   otlpExporterRuntime,
   debugExporterRuntime,
   fileExporterRuntime,

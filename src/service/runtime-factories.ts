@@ -21,11 +21,36 @@ export interface SharedProcessorState {
   sloEngine?: SloEngine;
 }
 
+/**
+ * Another processor of the same service, for processors that build on one
+ * another (an `anomaly` processor reads the engine of its `baseline`).
+ */
+export interface ProcessorPeer {
+  readonly type: string;
+  readonly settings: unknown;
+  /** The peer's shared state: the same object its own runtime gets. */
+  readonly shared: SharedProcessorState;
+  readonly context: ComponentContext;
+}
+
+/** Looks a processor up by id; undefined when no processor has that id. */
+export type FindProcessorPeer = (id: string) => ProcessorPeer | undefined;
+
 export interface ProcessorRuntime {
   readonly kind: 'processor';
   readonly type: string;
-  /** One instance per pipeline, as in the Collector; `shared` is per component id. */
-  create(settings: unknown, signal: Signal, next: Consumer, context: ComponentContext, shared: SharedProcessorState): Consumer & Component;
+  /**
+   * One instance per pipeline, as in the Collector; `shared` is per component id.
+   * `peers` finds the other processors (whatever the order they are built in).
+   */
+  create(
+    settings: unknown,
+    signal: Signal,
+    next: Consumer,
+    context: ComponentContext,
+    shared: SharedProcessorState,
+    peers: FindProcessorPeer,
+  ): Consumer & Component;
 }
 
 export interface ExporterRuntime {

@@ -14,8 +14,16 @@ import { MetricsServer } from '../../exporters/prometheus/metrics-server';
 import type { PrometheusExporterOptions } from '../../exporters/prometheus/config';
 import { sloCardinalityLimit } from '../../exporters/prometheus/slo-metrics';
 import type { SloProcessorSettings } from '../../processors/slo/config';
+import { baselineMetricViews } from '../../exporters/prometheus/baseline-metrics';
+import { baselineProcessorFactory } from '../../processors/baseline/config';
+import type { BaselineSharedState } from '../../processors/baseline/runtime';
+import type { AnomalySharedState } from '../../processors/anomaly/runtime';
+import { anomalyLinkIssues } from '../../processors/anomaly/anomaly-links';
+import { settingsOf } from '../config/component-factory';
+import type { BaselineEngine } from '../engine/baseline-engine';
+import type { AnomalyEngine } from '../engine/anomaly-engine';
 import { combineConsumers, discardConsumer } from './fanout-consumer';
-import type { ComponentRuntime, SharedProcessorState, ReceiverRuntime, ProcessorRuntime, ExporterRuntime, ExtensionRuntime } from './runtime-factories';
+import type { ComponentRuntime, SharedProcessorState, ReceiverRuntime, ProcessorRuntime, ExporterRuntime, ExtensionRuntime, FindProcessorPeer } from './runtime-factories';
 import { isReadinessListener } from './runtime-factories';
 
 export interface ServiceOptions {
@@ -78,6 +86,7 @@ export class Service {
       .filter((id) => config.processors[id]?.type === SLO)
       .flatMap((id) => (config.processors[id]?.settings as SloProcessorSettings).objectives);
     const views: ViewOptions[] = [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(sloObjectives) }];
+    views.push(...baselineMetricViews(usedIds(pipelines, 'processors').flatMap((id) => settingsOf(config.processors[id], baselineProcessorFactory)?.maxKeys ?? [])));
     this.meterProvider = new MeterProvider({ readers, views });
     this.meter = this.meterProvider.getMeter('slowatch');
     for (const { id, server } of this.metricsServers) {
@@ -98,9 +107,46 @@ export class Service {
     return engines;
   }
 
+  /** The baseline engines, one per baseline processor id. */
+  get baselineEngines(): ReadonlyMap<string, BaselineEngine> {
+    const engines = new Map<string, BaselineEngine>();
+    for (const [id, state] of this.sharedState) {
+      const engine = (state as BaselineSharedState).baselineEngine;
+      if (engine !== undefined) engines.set(id, engine);
+    }
+    return engines;
+  }
+
+  /** The anomaly engines, one per anomaly processor id. */
+  get anomalyEngines(): ReadonlyMap<string, AnomalyEngine> {
+    const engines = new Map<string, AnomalyEngine>();
+    for (const [id, state] of this.sharedState) {
+      const engine = (state as AnomalySharedState).anomalyEngine;
+      if (engine !== undefined) engines.set(id, engine);
+    }
+    return engines;
+  }
+
   private context(id: string): ComponentContext {
     return { id, logger: this.options.logger, meter: this.meter, clock: this.options.clock };
   }
+
+  /** The state processors of one id share, created on first use. */
+  private sharedStateOf(id: string): SharedProcessorState {
+    let shared = this.sharedState.get(id);
+    if (shared === undefined) {
+      shared = {};
+      this.sharedState.set(id, shared);
+    }
+    return shared;
+  }
+
+  /** For processors that build on another one (anomaly → baseline). */
+  private readonly findPeer: FindProcessorPeer = (id) => {
+    const component = this.config.processors[id];
+    if (component === undefined) return undefined;
+    return { type: component.type, settings: component.settings, shared: this.sharedStateOf(id), context: this.context(id) };
+  };
 
   private runtime<K extends ComponentKind>(kind: K, type: string): Extract<ComponentRuntime, { kind: K }> {
     const found = this.options.runtimes.find((r) => r.kind === kind && r.type === type);
@@ -139,12 +185,7 @@ export class Service {
       for (const id of [...pipeline.processors].reverse()) {
         const component = config.processors[id]!;
         const runtime: ProcessorRuntime = this.runtime('processor', component.type);
-        let shared = this.sharedState.get(id);
-        if (shared === undefined) {
-          shared = {};
-          this.sharedState.set(id, shared);
-        }
-        const processor = runtime.create(component.settings, pipeline.signal, next, this.context(id), shared);
+        const processor = runtime.create(component.settings, pipeline.signal, next, this.context(id), this.sharedStateOf(id), this.findPeer);
         pipelineProcessors.unshift({ id: `${id} (${pipeline.id})`, component: processor });
         next = processor;
       }
@@ -266,7 +307,7 @@ function usedIds(pipelines: readonly PipelineSettings[], list: 'receivers' | 'pr
  * checks per component (`slowatch validate` runs them too). Throws ConfigError.
  */
 export function checkGatewayConfig(config: SlowatchConfig): void {
-  const issues = [...receivedMetricsIntoPrometheus(config), ...ambiguousSloProcessors(config)];
+  const issues = [...receivedMetricsIntoPrometheus(config), ...ambiguousSloProcessors(config), ...anomalyLinkIssues(config)];
   if (issues.length > 0) throw new ConfigError(issues);
 }
 

@@ -28,7 +28,7 @@ describe('component ids', () => {
 
 describe('ComponentRegistry', () => {
   it('knows the built-in types', () => {
-    expect(builtInComponents.typesOf('processor')).toEqual(['batch', 'slo']);
+    expect(builtInComponents.typesOf('processor')).toEqual(['anomaly', 'baseline', 'batch', 'regression', 'slo']);
     expect(builtInComponents.typesOf('exporter')).toEqual(['debug', 'file', 'otlp', 'prometheus']);
     expect(builtInComponents.typesOf('receiver')).toEqual(['otlp']);
     expect(builtInComponents.typesOf('extension')).toEqual(['health_check']);

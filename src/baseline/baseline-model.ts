@@ -1,0 +1,52 @@
+import type { AnomalyDetector } from '../anomaly/anomaly-detector';
+import type { BaselineSignal } from './baseline-signal';
+import { BASELINE_SIGNALS, SIGNAL_COUNT } from './baseline-signal';
+
+/**
+ * Builds the detector of one signal of one key. The detector is the
+ * baseline model: its `expected.center` is the baseline value, its band
+ * and `anomalous` edges are what the anomaly processor reports. Injected so
+ * the baseline maths never depends on a particular detector (tests pass a
+ * double; the processors pass createAnomalyDetector with per-signal options).
+ */
+export type DetectorFactory = (signal: BaselineSignal) => AnomalyDetector;
+
+export interface BaselineModelOptions {
+  /** Signals that get a detector (a baseline); the others are only rolled up. */
+  readonly modelledSignals: readonly BaselineSignal[];
+  readonly createDetector: DetectorFactory;
+  /**
+   * Trace ids kept per key per interval, for the slowest spans and for the
+   * slowest failed spans (each). 0 to 10.
+   * @default 3
+   */
+  readonly exemplars?: number;
+  /**
+   * Closed intervals each key remembers for evidence and inspection (the
+   * detectors keep their own, longer history).
+   * @default 30
+   */
+  readonly recentIntervals?: number;
+}
+
+/** Everything about the per-key state that is decided once, shared by every key of an engine. */
+export class BaselineModel {
+  /** Signal indexes that get a detector, in BASELINE_SIGNALS order. */
+  readonly modelled: readonly number[];
+  /** modelledMask[s] is true when signal index s has a detector. */
+  readonly modelledMask: readonly boolean[];
+  readonly createDetector: DetectorFactory;
+  readonly exemplars: number;
+  readonly recentIntervals: number;
+
+  constructor(options: BaselineModelOptions) {
+    const wanted = new Set(options.modelledSignals);
+    const modelled: number[] = [];
+    for (let s = 0; s < SIGNAL_COUNT; s++) if (wanted.has(BASELINE_SIGNALS[s] as BaselineSignal)) modelled.push(s);
+    this.modelled = modelled;
+    this.modelledMask = BASELINE_SIGNALS.map((_, s) => modelled.includes(s));
+    this.createDetector = options.createDetector;
+    this.exemplars = options.exemplars ?? 3;
+    this.recentIntervals = options.recentIntervals ?? 30;
+  }
+}

@@ -1,0 +1,206 @@
+import type { BaselineSignal } from '../baseline/baseline-signal';
+import { BASELINE_SIGNALS, SIGNAL_COUNT, SIGNAL_INFO, SignalIndex } from '../baseline/baseline-signal';
+import type { BaselineSeries } from '../baseline/baseline-series';
+import type { AnomalyEvent } from './anomaly-event';
+import type { BaselineEngine, BaselineListener } from './baseline-engine';
+
+export interface AnomalyEngineOptions {
+  /** Signals whose anomalies are reported; each must be modelled by the baseline. @default every modelled signal */
+  readonly signals?: readonly BaselineSignal[];
+  /** Events kept in the recent-events ring (oldest dropped first). @default 100 */
+  readonly maxRecentEvents?: number;
+  /** Recent values of the signal included in each event's evidence. @default 10 */
+  readonly evidenceIntervals?: number;
+  /** Called with every event, after it is counted and kept. */
+  readonly onAnomaly?: (event: AnomalyEvent) => void;
+  /** An onAnomaly listener that threw; the other events are still delivered. */
+  readonly onError?: (error: unknown) => void;
+}
+
+const DEFAULT_MAX_RECENT_EVENTS = 100;
+const DEFAULT_EVIDENCE_INTERVALS = 10;
+
+/**
+ * Turns the baseline's detector readings into anomaly events: a rising edge
+ * of a watched signal's `anomalous` reading is a start, a falling edge (or
+ * the key being evicted) an end. Each event carries its evidence (expected
+ * band, observed value, score, span count, the slowest spans' trace ids,
+ * the signal's recent values), is counted, kept in a bounded ring and
+ * handed to `onAnomaly`.
+ *
+ * Runs at interval close only (it is a BaselineListener), never per span;
+ * `isActive` is the one per-span question, an O(1) Map lookup.
+ *
+ * Memory: the ring (≤ maxRecentEvents events of ~1 KB with their evidence)
+ * and 48 B per key while it has an open anomaly.
+ */
+export class AnomalyEngine implements BaselineListener {
+  /** The watched signals, in BASELINE_SIGNALS order. */
+  readonly signals: readonly BaselineSignal[];
+  private readonly watched: readonly number[];
+  private readonly intervalMs: number;
+  private readonly maxRecentEvents: number;
+  private readonly evidenceIntervals: number;
+  private readonly listeners: ((event: AnomalyEvent) => void)[] = [];
+  private readonly onError: ((error: unknown) => void) | undefined;
+  /** Keys with an open anomaly → start time per signal (NaN: none open). */
+  private readonly open = new Map<BaselineSeries, Float64Array>();
+  private readonly ring: (AnomalyEvent | undefined)[];
+  private ringNext = 0;
+  private ringSize = 0;
+  private readonly starts = new Float64Array(SIGNAL_COUNT);
+  private readonly ends = new Float64Array(SIGNAL_COUNT);
+
+  /** @throws RangeError when a watched signal is not modelled by the baseline (the config check reports it first). */
+  constructor(baseline: BaselineEngine, options: AnomalyEngineOptions = {}) {
+    const modelled = baseline.model.modelled;
+    const wanted = options.signals === undefined || options.signals.length === 0 ? undefined : new Set(options.signals);
+    const watched: number[] = [];
+    for (let s = 0; s < SIGNAL_COUNT; s++) {
+      const name = BASELINE_SIGNALS[s] as BaselineSignal;
+      if (wanted !== undefined && !wanted.has(name)) continue;
+      if (!modelled.includes(s)) {
+        if (wanted !== undefined) throw new RangeError(`signal ${name} is not modelled by the baseline (modelled: ${modelled.map((m) => BASELINE_SIGNALS[m]).join(', ')})`);
+        continue;
+      }
+      watched.push(s);
+    }
+    this.watched = watched;
+    this.signals = watched.map((s) => BASELINE_SIGNALS[s] as BaselineSignal);
+    this.intervalMs = baseline.intervalMs;
+    this.maxRecentEvents = options.maxRecentEvents ?? DEFAULT_MAX_RECENT_EVENTS;
+    this.evidenceIntervals = options.evidenceIntervals ?? DEFAULT_EVIDENCE_INTERVALS;
+    if (options.onAnomaly !== undefined) this.listeners.push(options.onAnomaly);
+    this.onError = options.onError;
+    this.ring = new Array<AnomalyEvent | undefined>(this.maxRecentEvents).fill(undefined);
+    baseline.addListener(this);
+  }
+
+  /**
+   * Delivers every later event to `listener` too (in-process consumers,
+   * tests); returns the function that stops it.
+   */
+  subscribe(listener: (event: AnomalyEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
+  /** Whether signal index s is watched. */
+  watches(s: number): boolean {
+    return this.watched.includes(s);
+  }
+
+  /** Whether the key has an open anomaly on any watched signal. O(1). */
+  isActive(series: BaselineSeries): boolean {
+    return this.open.has(series);
+  }
+
+  /** Whether the key has an open anomaly on signal index s. */
+  isActiveOn(series: BaselineSeries, s: number): boolean {
+    const starts = this.open.get(series);
+    return starts !== undefined && !Number.isNaN(starts[s]!);
+  }
+
+  /** Keys with at least one open anomaly. */
+  get activeKeys(): number {
+    return this.open.size;
+  }
+
+  /** Start events so far for a signal. */
+  startCount(signal: BaselineSignal): number {
+    return this.starts[SignalIndex[signal]] as number;
+  }
+
+  /** End events so far for a signal. */
+  endCount(signal: BaselineSignal): number {
+    return this.ends[SignalIndex[signal]] as number;
+  }
+
+  /** The recent events, oldest first (a copy). */
+  recentEvents(): AnomalyEvent[] {
+    const out: AnomalyEvent[] = [];
+    const first = (this.ringNext - this.ringSize + this.maxRecentEvents) % this.maxRecentEvents;
+    for (let i = 0; i < this.ringSize; i++) out.push(this.ring[(first + i) % this.maxRecentEvents] as AnomalyEvent);
+    return out;
+  }
+
+  // --- BaselineListener ------------------------------------------------------------
+
+  intervalClosed(series: BaselineSeries, endMs: number): void {
+    let starts = this.open.get(series);
+    for (const s of this.watched) {
+      const wasOpen = starts !== undefined && !Number.isNaN(starts[s]!);
+      const isOpen = series.hasBaseline(s) && series.isAnomalous(s);
+      if (isOpen === wasOpen) continue;
+      if (isOpen) {
+        if (starts === undefined) {
+          starts = new Float64Array(SIGNAL_COUNT).fill(Number.NaN);
+          this.open.set(series, starts);
+        }
+        starts[s] = endMs - this.intervalMs;
+        this.report(this.eventOf('start', series, s, endMs, endMs - this.intervalMs));
+      } else {
+        const startedAtMs = (starts as Float64Array)[s] as number;
+        (starts as Float64Array)[s] = Number.NaN;
+        this.report(this.eventOf('end', series, s, endMs, startedAtMs));
+      }
+    }
+    if (starts !== undefined && starts.every((t) => Number.isNaN(t))) this.open.delete(series);
+  }
+
+  keyEvicted(series: BaselineSeries, atMs: number): void {
+    const starts = this.open.get(series);
+    if (starts === undefined) return;
+    this.open.delete(series);
+    for (const s of this.watched) {
+      const startedAtMs = starts[s] as number;
+      if (!Number.isNaN(startedAtMs)) this.report(this.eventOf('end', series, s, atMs, startedAtMs));
+    }
+  }
+
+  // ----------------------------------------------------------------------------------
+
+  private eventOf(edge: AnomalyEvent['edge'], series: BaselineSeries, s: number, atMs: number, startedAtMs: number): AnomalyEvent {
+    const observed = series.observedValue(s);
+    return {
+      edge,
+      key: series.labels,
+      signal: BASELINE_SIGNALS[s] as BaselineSignal,
+      unit: (SIGNAL_INFO[s] as (typeof SIGNAL_INFO)[number]).unit,
+      atMs,
+      startedAtMs,
+      endedAtMs: edge === 'end' ? atMs : undefined,
+      observed: Number.isNaN(observed) ? null : observed,
+      expected: series.hasBaseline(s) ? { low: series.expectedLow(s), center: series.baseline(s), high: series.expectedHigh(s) } : undefined,
+      score: series.score(s),
+      spanCount: series.lastIntervalCount,
+      traceIds: s === SignalIndex.error_ratio ? preferFailed(series) : series.slowestTraceIds(),
+      recent: series.ring.recent(s, this.evidenceIntervals),
+    };
+  }
+
+  private report(event: AnomalyEvent): void {
+    const s = SignalIndex[event.signal];
+    if (event.edge === 'start') this.starts[s] = (this.starts[s] as number) + 1;
+    else this.ends[s] = (this.ends[s] as number) + 1;
+    this.ring[this.ringNext] = event;
+    this.ringNext = (this.ringNext + 1) % this.maxRecentEvents;
+    if (this.ringSize < this.maxRecentEvents) this.ringSize++;
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onError?.(error);
+      }
+    }
+  }
+}
+
+/** For errors, the failed spans are the evidence; when the interval had none, its slowest spans. */
+function preferFailed(series: BaselineSeries): string[] {
+  const failed = series.slowestFailedTraceIds();
+  return failed.length > 0 ? failed : series.slowestTraceIds();
+}
