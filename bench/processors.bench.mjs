@@ -271,6 +271,13 @@ function heap() {
   return { heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, external: m.external };
 }
 
+/** heap() once garbage is gone: two full GCs, as the first may leave what finalizers freed. */
+function heapAfterFullGc() {
+  globalThis.gc();
+  globalThis.gc();
+  return heap();
+}
+
 // --- Throughput -------------------------------------------------------------------------
 
 function feed(processor, pool, count) {
@@ -305,8 +312,13 @@ async function allocationProbe(processor, pool, spans = 100_000) {
   return { spans, fed, bytesPerSpan: null, note: 'a GC ran during every attempt' };
 }
 
-async function throughputScenario(name, description, settings, pool) {
-  const { engine, processor } = build(settings);
+/**
+ * The timed part of a scenario that feeds `processor.onEnd`: warm-up, a full
+ * GC, `params.batches` timed batches (GCs seen in each), heap before and
+ * after, then the allocation probe. Returns the figures every such scenario
+ * reports (in the report's key order), the batches and the spans fed.
+ */
+async function timeOnEnd(processor, pool) {
   feed(processor, pool, params.warmupSpans);
   globalThis.gc();
   const heapBefore = heap();
@@ -324,21 +336,13 @@ async function throughputScenario(name, description, settings, pool) {
   globalThis.gc();
   const heapAfterGc = heap();
   const allocation = await allocationProbe(processor, pool);
-  const fed = params.warmupSpans + params.batches * params.batchSpans + allocation.fed;
-  const counted = countedEvents(engine) / settings.objectives.length; // every span matches every objective here
-  await processor.shutdown();
   const spansPerSec = median(batches.map((b) => b.spansPerSec));
-  const gcTotal = batches.reduce((n, b) => n + b.gcs.count, 0);
-  return {
-    name,
-    description,
-    objectives: settings.objectives.map((o) => ({ name: o.name, sli: o.sli, objective: o.objective, period: o.period, groupBy: o.groupBy, maxSeries: o.maxSeries, selector: o.selector })),
-    series: engine.seriesCount,
+  const figures = {
     spansPerSec: Math.round(spansPerSec),
     nsPerSpan: round(1e9 / spansPerSec, 1),
     minSpansPerSec: min(batches.map((b) => b.spansPerSec)),
     maxSpansPerSec: max(batches.map((b) => b.spansPerSec)),
-    gcsDuringTimedPart: gcTotal,
+    gcsDuringTimedPart: batches.reduce((n, b) => n + b.gcs.count, 0),
     gcMsDuringTimedPart: round(batches.reduce((n, b) => n + b.gcs.totalMs, 0), 3),
     heapUsedMb: {
       beforeTimedPart: round(heapBefore.heapUsed / MB, 3),
@@ -348,11 +352,26 @@ async function throughputScenario(name, description, settings, pool) {
     // Bytes allocated per span: heapUsed growth over a stretch short enough that no GC ran in it.
     bytesAllocatedPerSpan: allocation.bytesPerSpan,
     allocationProbe: allocation,
+  };
+  return { figures, batches, spansFed: params.warmupSpans + params.batches * params.batchSpans + allocation.fed };
+}
+
+async function throughputScenario(name, description, settings, pool) {
+  const { engine, processor } = build(settings);
+  const { figures, batches, spansFed } = await timeOnEnd(processor, pool);
+  const counted = countedEvents(engine) / settings.objectives.length; // every span matches every objective here
+  await processor.shutdown();
+  return {
+    name,
+    description,
+    objectives: settings.objectives.map((o) => ({ name: o.name, sli: o.sli, objective: o.objective, period: o.period, groupBy: o.groupBy, maxSeries: o.maxSeries, selector: o.selector })),
+    series: engine.seriesCount,
+    ...figures,
     check: {
-      spansFed: fed,
+      spansFed,
       eventsCountedPerObjective: counted,
       processorFailures: processor.failedSpans,
-      ok: counted === fed && processor.failedSpans === 0,
+      ok: counted === spansFed && processor.failedSpans === 0,
     },
     batches,
   };
@@ -371,13 +390,9 @@ async function bytesPerSeries(n) {
     for (let i = 0; i < 50; i++) warm.processor.onEnd(spans[i]);
     await warm.processor.shutdown();
   }
-  globalThis.gc();
-  globalThis.gc();
-  const before = heap();
+  const before = heapAfterFullGc();
   for (const span of spans) processor.onEnd(span);
-  globalThis.gc();
-  globalThis.gc();
-  const after = heap();
+  const after = heapAfterFullGc();
   const series = engine.seriesCount;
   const heapBytes = after.heapUsed - before.heapUsed;
   const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
@@ -436,43 +451,14 @@ async function baselineThroughputScenario(name, description, pool) {
   const baseline = buildBaseline(systemClock);
   const processor = baseline.spanProcessor;
   const expectedKeys = new Set(pool.map((span) => `${span.attributes['http.request.method']} ${span.attributes['http.route']}`)).size;
-  feed(processor, pool, params.warmupSpans);
-  globalThis.gc();
-  const heapBefore = heap();
-  const batches = [];
-  for (let b = 0; b < params.batches; b++) {
-    const from = performance.now();
-    const t0 = process.hrtime.bigint();
-    feed(processor, pool, params.batchSpans);
-    const ns = Number(process.hrtime.bigint() - t0);
-    const to = performance.now();
-    const gcs = await gcsBetween(from, to);
-    batches.push({ spans: params.batchSpans, ms: round(ns / 1e6, 2), spansPerSec: Math.round((params.batchSpans * 1e9) / ns), nsPerSpan: round(ns / params.batchSpans, 1), gcs });
-  }
-  const heapAfter = heap();
-  globalThis.gc();
-  const heapAfterGc = heap();
-  const allocation = await allocationProbe(processor, pool);
+  const { figures, batches } = await timeOnEnd(processor, pool);
   const keys = baseline.engine.keyCount;
   await processor.shutdown();
-  const spansPerSec = median(batches.map((b) => b.spansPerSec));
   return {
     name,
     description,
     keys,
-    spansPerSec: Math.round(spansPerSec),
-    nsPerSpan: round(1e9 / spansPerSec, 1),
-    minSpansPerSec: min(batches.map((b) => b.spansPerSec)),
-    maxSpansPerSec: max(batches.map((b) => b.spansPerSec)),
-    gcsDuringTimedPart: batches.reduce((n, b) => n + b.gcs.count, 0),
-    gcMsDuringTimedPart: round(batches.reduce((n, b) => n + b.gcs.totalMs, 0), 3),
-    heapUsedMb: {
-      beforeTimedPart: round(heapBefore.heapUsed / MB, 3),
-      afterTimedPart: round(heapAfter.heapUsed / MB, 3),
-      afterGc: round(heapAfterGc.heapUsed / MB, 3),
-    },
-    bytesAllocatedPerSpan: allocation.bytesPerSpan,
-    allocationProbe: allocation,
+    ...figures,
     // Every span is a server span: one key per (method, route) of the pool, none lost to the overflow key.
     check: { processorFailures: processor.failedSpans, keys, expectedKeys, ok: processor.failedSpans === 0 && keys === expectedKeys },
     batches,
@@ -601,9 +587,7 @@ async function bytesPerKey(n, intervals) {
     }
     await warm.spanProcessor.shutdown();
   }
-  globalThis.gc();
-  globalThis.gc();
-  const before = heap();
+  const before = heapAfterFullGc();
   const clock = new ManualClock(Date.UTC(2026, 0, 5));
   const baseline = buildBaseline(clock);
   const processor = baseline.spanProcessor;
@@ -616,13 +600,9 @@ async function bytesPerKey(n, intervals) {
     processor.rollUp();
     rollUpNs.push(Number(process.hrtime.bigint() - t0));
   }
-  globalThis.gc();
-  globalThis.gc();
-  const afterRollUp = heap();
+  const afterRollUp = heapAfterFullGc();
   for (const span of spans) processor.onEnd(span);
-  globalThis.gc();
-  globalThis.gc();
-  const midInterval = heap();
+  const midInterval = heapAfterFullGc();
   const keys = baseline.engine.keyCount;
   let ready = 0;
   baseline.engine.forEach((series) => {

@@ -1,9 +1,10 @@
-import type { Attributes, BatchObservableResult, Meter } from '@opentelemetry/api';
+import type { Attributes, Meter } from '@opentelemetry/api';
 import type { ViewOptions } from '@opentelemetry/sdk-metrics';
 import { BASELINE_SIGNALS, LATENCY_SIGNALS, SIGNAL_COUNT, SIGNAL_INFO, SignalIndex } from '../../src/baseline/baseline-signal';
 import type { BaselineSeries } from '../../src/baseline/baseline-series';
 import type { AnomalyEngine } from '../../src/engine/anomaly-engine';
 import type { BaselineEngine } from '../../src/engine/baseline-engine';
+import { counter, gauge, registerBatchObservables } from './batch-observables';
 
 /**
  * The baseline and anomaly metrics contract, as Prometheus shows it. Names
@@ -63,21 +64,15 @@ const MS_PER_SECOND = 1000;
  * @param processor the component id (`baseline`, `baseline/checkout`)
  */
 export function registerBaselineMetrics(meter: Meter, engine: BaselineEngine, processor: string): void {
-  const latency = meter.createObservableGauge(BASELINE_METRIC_NAMES.latency, {
-    description: 'Baseline (expected value) of a latency quantile of the operation, in seconds.',
-  });
-  const errorRatio = meter.createObservableGauge(BASELINE_METRIC_NAMES.errorRatio, {
-    description: 'Baseline (expected value) of the share of failed spans of the operation.',
-  });
-  const throughput = meter.createObservableGauge(BASELINE_METRIC_NAMES.throughput, {
-    description: 'Baseline (expected value) of the spans per second of the operation.',
-  });
-  const keys = meter.createObservableGauge(BASELINE_METRIC_NAMES.keys, {
-    description: 'Keys (service, operation, span kind) tracked, by state: learning (cold start) or ready (has a baseline).',
-  });
+  const specs = {
+    latency: gauge(BASELINE_METRIC_NAMES.latency, 'Baseline (expected value) of a latency quantile of the operation, in seconds.'),
+    errorRatio: gauge(BASELINE_METRIC_NAMES.errorRatio, 'Baseline (expected value) of the share of failed spans of the operation.'),
+    throughput: gauge(BASELINE_METRIC_NAMES.throughput, 'Baseline (expected value) of the spans per second of the operation.'),
+    keys: gauge(BASELINE_METRIC_NAMES.keys, 'Keys (service, operation, span kind) tracked, by state: learning (cold start) or ready (has a baseline).'),
+  };
   const percentileLabel = LATENCY_SIGNALS.map((s) => String(Math.round((SIGNAL_INFO[SignalIndex[s]]?.quantile ?? 0) * 100)));
 
-  const observe = (result: BatchObservableResult): void => {
+  registerBatchObservables(meter, specs, (result, m) => {
     // A scrape sees the intervals that are due, as the SLO metrics evaluate first.
     engine.rollUp();
     let ready = 0;
@@ -91,15 +86,14 @@ export function registerBaselineMetrics(meter: Meter, engine: BaselineEngine, pr
       const base = keyLabels(series);
       for (let q = 0; q < LATENCY_SIGNALS.length; q++) {
         const s = SignalIndex[LATENCY_SIGNALS[q]!];
-        if (series.hasBaseline(s)) result.observe(latency, series.baseline(s) / MS_PER_SECOND, { ...base, percentile: percentileLabel[q] });
+        if (series.hasBaseline(s)) result.observe(m.latency, series.baseline(s) / MS_PER_SECOND, { ...base, percentile: percentileLabel[q] });
       }
-      if (series.hasBaseline(SignalIndex.error_ratio)) result.observe(errorRatio, series.baseline(SignalIndex.error_ratio), base);
-      if (series.hasBaseline(SignalIndex.throughput)) result.observe(throughput, series.baseline(SignalIndex.throughput), base);
+      if (series.hasBaseline(SignalIndex.error_ratio)) result.observe(m.errorRatio, series.baseline(SignalIndex.error_ratio), base);
+      if (series.hasBaseline(SignalIndex.throughput)) result.observe(m.throughput, series.baseline(SignalIndex.throughput), base);
     });
-    result.observe(keys, learning, { processor, state: 'learning' });
-    result.observe(keys, ready, { processor, state: 'ready' });
-  };
-  meter.addBatchObservableCallback(observe, [latency, errorRatio, throughput, keys]);
+    result.observe(m.keys, learning, { processor, state: 'learning' });
+    result.observe(m.keys, ready, { processor, state: 'ready' });
+  });
 }
 
 /**
@@ -109,18 +103,14 @@ export function registerBaselineMetrics(meter: Meter, engine: BaselineEngine, pr
  * @param processor the component id (`anomaly`, `anomaly/checkout`)
  */
 export function registerAnomalyMetrics(meter: Meter, engine: AnomalyEngine, baseline: BaselineEngine, processor: string): void {
-  const score = meter.createObservableGauge(ANOMALY_METRIC_NAMES.score, {
-    description: 'Latest anomaly score of the signal of the operation, 0 (normal) to 1; 0.5 and above is anomalous evidence.',
-  });
-  const active = meter.createObservableGauge(ANOMALY_METRIC_NAMES.active, {
-    description: '1 while an anomaly is open on the signal of the operation, else 0.',
-  });
-  const events = meter.createObservableCounter(ANOMALY_METRIC_NAMES.events, {
-    description: 'Anomaly events reported, by signal and edge (start or end).',
-  });
+  const specs = {
+    score: gauge(ANOMALY_METRIC_NAMES.score, 'Latest anomaly score of the signal of the operation, 0 (normal) to 1; 0.5 and above is anomalous evidence.'),
+    active: gauge(ANOMALY_METRIC_NAMES.active, '1 while an anomaly is open on the signal of the operation, else 0.'),
+    events: counter(ANOMALY_METRIC_NAMES.events, 'Anomaly events reported, by signal and edge (start or end).'),
+  };
   const watched = BASELINE_SIGNALS.map((_, s) => engine.watches(s));
 
-  const observe = (result: BatchObservableResult): void => {
+  registerBatchObservables(meter, specs, (result, m) => {
     baseline.rollUp();
     baseline.forEach((series) => {
       if (!series.hasAnyBaseline) return;
@@ -128,14 +118,13 @@ export function registerAnomalyMetrics(meter: Meter, engine: AnomalyEngine, base
       for (let s = 0; s < SIGNAL_COUNT; s++) {
         if (watched[s] !== true || !series.hasBaseline(s)) continue;
         const labels: Attributes = { ...base, signal: BASELINE_SIGNALS[s] };
-        result.observe(score, series.score(s), labels);
-        result.observe(active, engine.isActiveOn(series, s) ? 1 : 0, labels);
+        result.observe(m.score, series.score(s), labels);
+        result.observe(m.active, engine.isActiveOn(series, s) ? 1 : 0, labels);
       }
     });
     for (const signal of engine.signals) {
-      result.observe(events, engine.startCount(signal), { processor, signal, edge: 'start' });
-      result.observe(events, engine.endCount(signal), { processor, signal, edge: 'end' });
+      result.observe(m.events, engine.startCount(signal), { processor, signal, edge: 'start' });
+      result.observe(m.events, engine.endCount(signal), { processor, signal, edge: 'end' });
     }
-  };
-  meter.addBatchObservableCallback(observe, [score, active, events]);
+  });
 }

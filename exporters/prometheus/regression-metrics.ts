@@ -1,5 +1,6 @@
-import type { Attributes, BatchObservableResult, Meter } from '@opentelemetry/api';
+import type { Attributes, Meter } from '@opentelemetry/api';
 import type { RegressionEngine } from '../../src/regression/regression-engine';
+import { counter, gauge, registerBatchObservables } from './batch-observables';
 
 /**
  * The deploy-regression metrics contract, as Prometheus shows it. Names
@@ -31,34 +32,24 @@ export const REGRESSION_METRIC_NAMES = {
  * @param processor the component id (`regression`, `regression/checkout`), the `processor` label of the engine-wide series
  */
 export function registerRegressionMetrics(meter: Meter, engine: RegressionEngine, processor: string): void {
-  const events = meter.createObservableCounter(REGRESSION_METRIC_NAMES.events, {
-    description: 'Deploy regressions and improvements of an operation latency, by outcome (regression or improvement).',
-  });
-  const effectSize = meter.createObservableGauge(REGRESSION_METRIC_NAMES.effectSize, {
-    description: 'Latest verdict per operation: mean latency of the new version divided by that of its baseline version.',
-  });
-  const pValue = meter.createObservableGauge(REGRESSION_METRIC_NAMES.pValue, {
-    description: 'Latest verdict per operation: p-value of the Mann-Whitney U test between baseline and new version latencies.',
-  });
-  const deploys = meter.createObservableCounter(REGRESSION_METRIC_NAMES.deploys, {
-    description: 'New service.version values seen after the first one of a service.',
-  });
-  const canaryActive = meter.createObservableGauge(REGRESSION_METRIC_NAMES.canaryActive, {
-    description: '1 while the newest version of the service and the version it replaced both receive traffic, else 0.',
-  });
-  const keys = meter.createObservableGauge(REGRESSION_METRIC_NAMES.keys, {
-    description: 'Keys (service, operation, span kind) tracked by the regression processor, the overflow key excluded.',
-  });
-  const untrackedSpans = meter.createObservableCounter(REGRESSION_METRIC_NAMES.untrackedSpans, {
-    description: 'Spans not compared: no service.version (no_version), past max_services (service_limit) or max_keys (key_limit), or a negative duration (invalid_duration).',
-  });
-
-  const observe = (result: BatchObservableResult): void => {
+  const specs = {
+    events: counter(REGRESSION_METRIC_NAMES.events, 'Deploy regressions and improvements of an operation latency, by outcome (regression or improvement).'),
+    effectSize: gauge(REGRESSION_METRIC_NAMES.effectSize, 'Latest verdict per operation: mean latency of the new version divided by that of its baseline version.'),
+    pValue: gauge(REGRESSION_METRIC_NAMES.pValue, 'Latest verdict per operation: p-value of the Mann-Whitney U test between baseline and new version latencies.'),
+    deploys: counter(REGRESSION_METRIC_NAMES.deploys, 'New service.version values seen after the first one of a service.'),
+    canaryActive: gauge(REGRESSION_METRIC_NAMES.canaryActive, '1 while the newest version of the service and the version it replaced both receive traffic, else 0.'),
+    keys: gauge(REGRESSION_METRIC_NAMES.keys, 'Keys (service, operation, span kind) tracked by the regression processor, the overflow key excluded.'),
+    untrackedSpans: counter(
+      REGRESSION_METRIC_NAMES.untrackedSpans,
+      'Spans not compared: no service.version (no_version), past max_services (service_limit) or max_keys (key_limit), or a negative duration (invalid_duration).',
+    ),
+  };
+  registerBatchObservables(meter, specs, (result, m) => {
     engine.evaluate();
     engine.forEachKey((key) => {
       const base: Attributes = { service: key.service, operation: key.operation, span_kind: key.spanKind };
-      if (key.regressions > 0) result.observe(events, key.regressions, { ...base, outcome: 'regression' });
-      if (key.improvements > 0) result.observe(events, key.improvements, { ...base, outcome: 'improvement' });
+      if (key.regressions > 0) result.observe(m.events, key.regressions, { ...base, outcome: 'regression' });
+      if (key.improvements > 0) result.observe(m.events, key.improvements, { ...base, outcome: 'improvement' });
       const verdict = key.latest;
       if (verdict === undefined) return;
       const labels: Attributes = {
@@ -68,19 +59,18 @@ export function registerRegressionMetrics(meter: Meter, engine: RegressionEngine
         outcome: verdict.outcome,
         canary: verdict.canary ? 'true' : 'false',
       };
-      result.observe(effectSize, verdict.effectSize, labels);
-      result.observe(pValue, verdict.pValue, labels);
+      result.observe(m.effectSize, verdict.effectSize, labels);
+      result.observe(m.pValue, verdict.pValue, labels);
     });
     engine.forEachService((service, concurrent) => {
-      result.observe(deploys, service.deploys, { service: service.service });
-      result.observe(canaryActive, concurrent ? 1 : 0, { service: service.service });
+      result.observe(m.deploys, service.deploys, { service: service.service });
+      result.observe(m.canaryActive, concurrent ? 1 : 0, { service: service.service });
     });
-    result.observe(keys, engine.keyCount, { processor });
+    result.observe(m.keys, engine.keyCount, { processor });
     const untracked = engine.untracked;
-    result.observe(untrackedSpans, untracked.noVersion, { processor, reason: 'no_version' });
-    result.observe(untrackedSpans, untracked.serviceLimit, { processor, reason: 'service_limit' });
-    result.observe(untrackedSpans, untracked.keyLimit, { processor, reason: 'key_limit' });
-    result.observe(untrackedSpans, untracked.invalidDuration, { processor, reason: 'invalid_duration' });
-  };
-  meter.addBatchObservableCallback(observe, [events, effectSize, pValue, deploys, canaryActive, keys, untrackedSpans]);
+    result.observe(m.untrackedSpans, untracked.noVersion, { processor, reason: 'no_version' });
+    result.observe(m.untrackedSpans, untracked.serviceLimit, { processor, reason: 'service_limit' });
+    result.observe(m.untrackedSpans, untracked.keyLimit, { processor, reason: 'key_limit' });
+    result.observe(m.untrackedSpans, untracked.invalidDuration, { processor, reason: 'invalid_duration' });
+  });
 }

@@ -1,6 +1,7 @@
-import type { Attributes, Meter, ObservableGauge, ObservableCounter, BatchObservableResult } from '@opentelemetry/api';
+import type { Attributes, Meter } from '@opentelemetry/api';
 import type { SloEngine } from '../../src/engine/slo-engine';
 import { SLO_WINDOWS } from '../../src/slo/durations';
+import { counter, gauge, registerBatchObservables } from './batch-observables';
 
 /**
  * The SLO metrics contract, as Prometheus shows it. Names carry their unit
@@ -31,50 +32,22 @@ export function sloCardinalityLimit(objectives: readonly { readonly maxSeries: n
   return Math.max(2000, series * POINTS_PER_SERIES_PER_INSTRUMENT + 1);
 }
 
-interface SloInstruments {
-  readonly events: ObservableCounter;
-  readonly objective: ObservableGauge;
-  readonly sliErrorRatio: ObservableGauge;
-  readonly burnRate: ObservableGauge;
-  readonly budgetRemaining: ObservableGauge;
-  readonly alertFiring: ObservableGauge;
-  readonly budgetExhaustion: ObservableGauge;
-}
-
-function createInstruments(meter: Meter): SloInstruments {
-  return {
-    events: meter.createObservableCounter(SLO_METRIC_NAMES.events, {
-      description: 'Span events counted toward the SLO, by outcome (good or bad).',
-    }),
-    objective: meter.createObservableGauge(SLO_METRIC_NAMES.objective, {
-      description: 'The SLO objective as a ratio (0.999 for 99.9%).',
-    }),
-    sliErrorRatio: meter.createObservableGauge(SLO_METRIC_NAMES.sliErrorRatio, {
-      description: 'Share of bad events in the window (0 when the window has no events).',
-    }),
-    burnRate: meter.createObservableGauge(SLO_METRIC_NAMES.burnRate, {
-      description: 'Error ratio in the window divided by the error budget (1 - objective).',
-    }),
-    budgetRemaining: meter.createObservableGauge(SLO_METRIC_NAMES.budgetRemaining, {
-      description: 'Share of the period error budget left: 1 - period burn rate; negative when overspent.',
-    }),
-    alertFiring: meter.createObservableGauge(SLO_METRIC_NAMES.alertFiring, {
-      description: '1 while the multiwindow burn-rate alert of that severity fires, else 0.',
-    }),
-    budgetExhaustion: meter.createObservableGauge(SLO_METRIC_NAMES.budgetExhaustion, {
-      description: 'Seconds until the error budget is spent at the current 1h burn rate (+Inf when not burning).',
-    }),
-  };
-}
-
 /**
  * Publishes the engine's series through an OpenTelemetry Meter. One batch
  * callback computes each series' status once per collection and observes
  * every instrument from it.
  */
 export function registerSloMetrics(meter: Meter, engine: SloEngine): void {
-  const instruments = createInstruments(meter);
-  const observe = (result: BatchObservableResult): void => {
+  const specs = {
+    events: counter(SLO_METRIC_NAMES.events, 'Span events counted toward the SLO, by outcome (good or bad).'),
+    objective: gauge(SLO_METRIC_NAMES.objective, 'The SLO objective as a ratio (0.999 for 99.9%).'),
+    sliErrorRatio: gauge(SLO_METRIC_NAMES.sliErrorRatio, 'Share of bad events in the window (0 when the window has no events).'),
+    burnRate: gauge(SLO_METRIC_NAMES.burnRate, 'Error ratio in the window divided by the error budget (1 - objective).'),
+    budgetRemaining: gauge(SLO_METRIC_NAMES.budgetRemaining, 'Share of the period error budget left: 1 - period burn rate; negative when overspent.'),
+    alertFiring: gauge(SLO_METRIC_NAMES.alertFiring, '1 while the multiwindow burn-rate alert of that severity fires, else 0.'),
+    budgetExhaustion: gauge(SLO_METRIC_NAMES.budgetExhaustion, 'Seconds until the error budget is spent at the current 1h burn rate (+Inf when not burning).'),
+  };
+  registerBatchObservables(meter, specs, (result, instruments) => {
     engine.collect((series, status, periodLabel) => {
       const base: Attributes = { slo: series.objective.name, ...series.labels };
       result.observe(instruments.events, status.goodEvents, { ...base, outcome: 'good' });
@@ -93,14 +66,5 @@ export function registerSloMetrics(meter: Meter, engine: SloEngine): void {
       result.observe(instruments.alertFiring, status.pageFiring ? 1 : 0, { ...base, severity: 'page' });
       result.observe(instruments.alertFiring, status.ticketFiring ? 1 : 0, { ...base, severity: 'ticket' });
     });
-  };
-  meter.addBatchObservableCallback(observe, [
-    instruments.events,
-    instruments.objective,
-    instruments.sliErrorRatio,
-    instruments.burnRate,
-    instruments.budgetRemaining,
-    instruments.alertFiring,
-    instruments.budgetExhaustion,
-  ]);
+  });
 }

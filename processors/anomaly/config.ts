@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ComponentFactory } from '../../src/config/component-factory';
 import { parseComponentId } from '../../src/config/component-id';
 import { describeValue } from '../../src/config/describe-value';
-import { ALWAYS, expects, strictMapping } from '../../src/config/schema-helpers';
+import { expects, strictMapping, uniqueNameList } from '../../src/config/schema-helpers';
 import { BASELINE_SIGNALS } from '../../src/baseline/baseline-signal';
 import type { BaselineSignal } from '../../src/baseline/baseline-signal';
 
@@ -67,18 +67,7 @@ const baselineIdSchema = z.string({ error: expects('the id of a baseline process
   }
 });
 
-const signalsSchema = z
-  .array(z.enum(BASELINE_SIGNALS, { error: expects(`one of ${BASELINE_SIGNALS.join(', ')}`) }), { error: expects('a list of signals') })
-  .superRefine((items, ctx) => {
-    if (!Array.isArray(items)) return;
-    if (items.length === 0) ctx.addIssue({ code: 'custom', input: items, message: `must list at least one of ${BASELINE_SIGNALS.join(', ')}, got []` });
-    const seen = new Map<string, number>();
-    items.forEach((item, index) => {
-      const first = seen.get(item);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', input: item, path: [index], message: `duplicate ${describeValue(item)}, already listed at [${first}]` });
-      else seen.set(item, index);
-    });
-  }, ALWAYS);
+const signalsSchema = uniqueNameList(BASELINE_SIGNALS, 'signals', false);
 
 export const anomalyProcessorConfigSchema: z.ZodType<AnomalyProcessorConfig> = strictMapping(
   {

@@ -3,7 +3,7 @@ import type { ExportTraceServiceRequest, ResourceSpans, ScopeSpans, Span } from 
 import { SignalIndex } from '../../src/baseline/baseline-signal';
 import type { AnomalyEngine } from '../../src/engine/anomaly-engine';
 import type { BaselineEngine } from '../../src/engine/baseline-engine';
-import { OtlpSpanReader } from '../baseline/otlp-span-reader';
+import { OtlpBaselineSpanReader } from '../baseline/otlp-baseline-span-reader';
 
 /** The attributes forwarded spans get once their key has a baseline. */
 export const ENRICHMENT_ATTRIBUTES = {
@@ -34,7 +34,7 @@ function isEnrichmentKey(key: string | undefined): boolean {
  * key cap) are forwarded untouched.
  */
 export class SpanEnricher {
-  private readonly reader = new OtlpSpanReader();
+  private readonly reader = new OtlpBaselineSpanReader();
 
   constructor(
     private readonly baseline: BaselineEngine,

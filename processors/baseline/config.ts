@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { ComponentFactory } from '../../src/config/component-factory';
-import { describeValue } from '../../src/config/describe-value';
 import { parseDuration } from '../../src/config/duration';
-import { ALWAYS, durationString, emptyMeansDefaults, expects, strictMapping } from '../../src/config/schema-helpers';
+import { durationString, emptyMeansDefaults, expects, strictMapping, uniqueNameList } from '../../src/config/schema-helpers';
 import { BASELINE_SIGNALS } from '../../src/baseline/baseline-signal';
 import type { BaselineSignal } from '../../src/baseline/baseline-signal';
-import { OtlpSpanKind } from '../../src/engine/span-sample';
+import { OTLP_SPAN_KIND_OF, SPAN_KIND_NAMES } from '../../src/engine/span-kind-names';
+import type { SpanKindName } from '../../src/engine/span-kind-names';
 import { DAY_MS, HOUR_MS, SECOND_MS } from '../../src/slo/durations';
 
 /*
@@ -37,7 +37,6 @@ import { DAY_MS, HOUR_MS, SECOND_MS } from '../../src/slo/durations';
 // ---------------------------------------------------------------------------
 // YAML shape
 
-export type SpanKindName = 'server' | 'client' | 'internal' | 'producer' | 'consumer';
 export type SeasonalityName = 'daily' | 'weekly';
 
 export interface BaselineProcessorConfig {
@@ -133,31 +132,7 @@ export function createSensitivityDefaults(): SensitivityDefaults {
 /** Upper bound on max_keys (see docs/baselines-and-anomalies.md for the memory per key). */
 export const MAX_KEYS_LIMIT = 10_000;
 
-const SPAN_KIND_NAMES = ['server', 'client', 'internal', 'producer', 'consumer'] as const satisfies readonly SpanKindName[];
 const SEASONALITY_NAMES = ['daily', 'weekly'] as const satisfies readonly SeasonalityName[];
-
-const OTLP_KIND_OF: Readonly<Record<SpanKindName, number>> = {
-  server: OtlpSpanKind.SERVER,
-  client: OtlpSpanKind.CLIENT,
-  internal: OtlpSpanKind.INTERNAL,
-  producer: OtlpSpanKind.PRODUCER,
-  consumer: OtlpSpanKind.CONSUMER,
-};
-
-/** A non-empty list of names from `values`, each at most once. */
-function uniqueNameList<T extends string>(values: readonly [T, ...T[]], what: string, allowEmpty: boolean) {
-  const list = z.array(z.enum(values, { error: expects(`one of ${values.join(', ')}`) }), { error: expects(`a list of ${what}`) });
-  return list.superRefine((items, ctx) => {
-    if (!Array.isArray(items)) return;
-    if (!allowEmpty && items.length === 0) ctx.addIssue({ code: 'custom', input: items, message: `must list at least one of ${values.join(', ')}, got []` });
-    const seen = new Map<string, number>();
-    items.forEach((item, index) => {
-      const first = seen.get(item);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', input: item, path: [index], message: `duplicate ${describeValue(item)}, already listed at [${first}]` });
-      else seen.set(item, index);
-    });
-  }, ALWAYS);
-}
 
 const INTERVAL_DESCRIPTION = 'a duration from 10s to 1h that divides 1h (e.g. 10s, 30s, 1m, 5m, 15m)';
 
@@ -221,7 +196,7 @@ export function resolveBaselineProcessorSettings(config: BaselineProcessorConfig
     historyMs: parseDuration(config.history ?? defaults.history),
     coldStartMs: parseDuration(config.cold_start ?? defaults.cold_start),
     maxKeys: config.max_keys ?? defaults.max_keys,
-    spanKinds: (config.span_kinds ?? defaults.span_kinds).map((name) => OTLP_KIND_OF[name]),
+    spanKinds: (config.span_kinds ?? defaults.span_kinds).map((name) => OTLP_SPAN_KIND_OF[name]),
     // In BASELINE_SIGNALS order whatever the order written.
     signals: BASELINE_SIGNALS.filter((s) => signals.includes(s)),
     dailySeasonality: seasonality.includes('daily'),

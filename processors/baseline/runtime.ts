@@ -6,7 +6,7 @@ import { registerBaselineMetrics } from '../../exporters/prometheus/baseline-met
 import type { BaselineProcessorSettings } from './config';
 import { createBaselineEngine } from './create-baseline-engine';
 import { OtlpBaselineProcessor } from './otlp-baseline-processor';
-import { RollupLoop } from './rollup-loop';
+import { startRollupLoop } from './rollup-loop';
 
 /** The shared state of a `baseline` processor id: its one engine. */
 export interface BaselineSharedState extends SharedProcessorState {
@@ -40,19 +40,6 @@ export const baselineProcessorRuntime: ProcessorRuntime = {
   type: 'baseline',
   create(settings, _signal, next, context, shared) {
     const engine = baselineEngineOf(shared, settings as BaselineProcessorSettings, context);
-    const processor = new OtlpBaselineProcessor(engine, next, context.logger);
-    let loop: RollupLoop | undefined;
-    return {
-      consume: (batch) => processor.consume(batch),
-      start() {
-        loop = new RollupLoop(engine, context.logger);
-        return Promise.resolve();
-      },
-      shutdown() {
-        loop?.stop();
-        loop = undefined;
-        return Promise.resolve();
-      },
-    };
+    return new OtlpBaselineProcessor(engine, next, context.logger, () => startRollupLoop(engine, context.logger));
   },
 };

@@ -4,8 +4,9 @@ import { describeValue } from '../../src/config/describe-value';
 import { parseDuration } from '../../src/config/duration';
 import { ALWAYS, durationString, emptyMeansDefaults, emptyMeansNone, expects, strictMapping, uniqueStringList } from '../../src/config/schema-helpers';
 import { HOUR_MS, MINUTE_MS, SECOND_MS, DAY_MS } from '../../src/slo/durations';
-import { REGRESSION_SPAN_KINDS } from '../../src/regression/regression-spec';
-import type { RegressionSpanKind, RegressionSpec } from '../../src/regression/regression-spec';
+import type { RegressionSpec } from '../../src/regression/regression-spec';
+import { SPAN_KIND_NAMES } from '../../src/engine/span-kind-names';
+import type { SpanKindName } from '../../src/engine/span-kind-names';
 
 /*
  * The `regression` processor's configuration (deploy regressions):
@@ -29,7 +30,7 @@ export interface RegressionProcessorConfig {
   /** How often due comparisons run (scrapes run them too); a duration from 1s to 1h. */
   evaluation_interval?: string;
   /** Span kinds whose latencies are compared; each key also carries its kind. */
-  span_kinds?: RegressionSpanKind[];
+  span_kinds?: SpanKindName[];
   /** service.name values to watch; empty: every service. */
   services?: string[];
   /** Samples each side (baseline and new version) needs before an operation is compared. */
@@ -172,10 +173,10 @@ export const regressionProcessorConfigSchema: z.ZodType<RegressionProcessorConfi
   {
     evaluation_interval: durationString({ description: 'a duration from 1s to 1h', accepts: (ms) => ms >= SECOND_MS && ms <= HOUR_MS }).optional(),
     span_kinds: z
-      .array(z.enum(REGRESSION_SPAN_KINDS as [RegressionSpanKind, ...RegressionSpanKind[]], { error: expects(`one of ${REGRESSION_SPAN_KINDS.join(', ')}`) }), {
-        error: expects(`a non-empty list of span kinds (${REGRESSION_SPAN_KINDS.join(', ')})`),
+      .array(z.enum(SPAN_KIND_NAMES, { error: expects(`one of ${SPAN_KIND_NAMES.join(', ')}`) }), {
+        error: expects(`a non-empty list of span kinds (${SPAN_KIND_NAMES.join(', ')})`),
       })
-      .min(1, { error: expects(`a non-empty list of span kinds (${REGRESSION_SPAN_KINDS.join(', ')})`) })
+      .min(1, { error: expects(`a non-empty list of span kinds (${SPAN_KIND_NAMES.join(', ')})`) })
       .superRefine((kinds, ctx) => {
         kinds.forEach((kind, index) => {
           const first = kinds.indexOf(kind);

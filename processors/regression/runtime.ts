@@ -3,7 +3,7 @@ import type { ProcessorRuntime, SharedProcessorState } from '../../src/service/r
 import { registerRegressionMetrics } from '../../exporters/prometheus/regression-metrics';
 import type { RegressionProcessorSettings } from './config';
 import { createRegressionEngine } from './create-regression-engine';
-import { RegressionEvaluationLoop } from './evaluation-loop';
+import { startRegressionEvaluationLoop } from './evaluation-loop';
 import { OtlpRegressionProcessor } from './otlp-regression-processor';
 
 /** The shared state of a `regression` processor id: its one engine. */
@@ -34,19 +34,8 @@ export const regressionProcessorRuntime: ProcessorRuntime = {
       );
     }
     const engine = state.regressionEngine;
-    const processor = new OtlpRegressionProcessor(engine, next, context.logger);
-    let loop: RegressionEvaluationLoop | undefined;
-    return {
-      consume: (batch) => processor.consume(batch),
-      start() {
-        // The pipeline that created the engine drives its evaluation.
-        if (owner) loop = new RegressionEvaluationLoop(engine, regressionSettings.evaluationIntervalMs, context.logger);
-        return Promise.resolve();
-      },
-      shutdown() {
-        loop?.stop();
-        return Promise.resolve();
-      },
-    };
+    // The pipeline that created the engine drives its evaluation.
+    const startLoop = owner ? () => startRegressionEvaluationLoop(engine, regressionSettings.evaluationIntervalMs, context.logger) : undefined;
+    return new OtlpRegressionProcessor(engine, next, context.logger, startLoop);
   },
 };

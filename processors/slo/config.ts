@@ -12,6 +12,7 @@ import {
   strictMapping,
   uniqueStringList,
 } from '../../src/config/schema-helpers';
+import { SPAN_KIND_NAMES } from '../../src/engine/span-kind-names';
 import { googleAlertWindows } from '../../src/slo/alert-windows';
 import { isValidTimeZone } from '../../src/slo/calendar';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SLO_WINDOWS } from '../../src/slo/durations';
@@ -144,7 +145,7 @@ export function createObjectiveDefaults(): Required<Omit<ObjectiveConfig, 'name'
 const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const NAME_RULE = 'lower-case letters, digits and "-" (not first or last), at most 63 characters';
 
-const SPAN_KINDS = ['server', 'client', 'internal', 'producer', 'consumer', 'any'] as const satisfies readonly SpanKindConfig[];
+const SPAN_KINDS = [...SPAN_KIND_NAMES, 'any'] as const satisfies readonly SpanKindConfig[];
 
 const SLI_DESCRIPTION = '{ availability: {} } or { latency: { threshold: <duration> } }';
 const WINDOW_DESCRIPTION =

@@ -3,7 +3,7 @@ import { describeAlert } from '../../src/engine/describe-alert';
 import type { ProcessorRuntime } from '../../src/service/runtime-factories';
 import { registerSloMetrics } from '../../exporters/prometheus/slo-metrics';
 import type { SloProcessorSettings } from './config';
-import { EvaluationLoop } from './evaluation-loop';
+import { startSloEvaluationLoop } from './evaluation-loop';
 import { OtlpSloProcessor } from './otlp-slo-processor';
 
 /**
@@ -25,19 +25,8 @@ export const sloProcessorRuntime: ProcessorRuntime = {
       registerSloMetrics(context.meter, shared.sloEngine);
     }
     const engine = shared.sloEngine;
-    const processor = new OtlpSloProcessor(engine, next, context.logger);
-    let loop: EvaluationLoop | undefined;
-    return {
-      consume: (batch) => processor.consume(batch),
-      start() {
-        // The pipeline that created the engine drives its evaluation.
-        if (owner) loop = new EvaluationLoop(engine, sloSettings.evaluationIntervalMs, context.logger);
-        return Promise.resolve();
-      },
-      shutdown() {
-        loop?.stop();
-        return Promise.resolve();
-      },
-    };
+    // The pipeline that created the engine drives its evaluation.
+    const startLoop = owner ? () => startSloEvaluationLoop(engine, sloSettings.evaluationIntervalMs, context.logger) : undefined;
+    return new OtlpSloProcessor(engine, next, context.logger, startLoop);
   },
 };

@@ -2,6 +2,9 @@ import { HistoryBuilder } from './history';
 import type { BenchmarkHistory } from './history';
 import { HistoryInputError } from './history-error';
 import { TIME_FORMATS_HINT, parseHistoryTime } from './history-time';
+import { CsvSyntaxError, readCsvRows } from './csv-rows';
+import type { CsvRow } from './csv-rows';
+import { parseMetricNumber } from './metric-number';
 
 /**
  * Reads a benchmark history table in Otava's CSV layout: a header row, then
@@ -18,7 +21,7 @@ import { TIME_FORMATS_HINT, parseHistoryTime } from './history-time';
  * Memory: the rows of the file, then the history (see `BenchmarkHistory`).
  */
 export function parseCsvHistory(text: string, file: string, delimiterHint?: string): BenchmarkHistory {
-  const rows = readCsvRows(stripByteOrderMark(text), delimiterHint ?? guessDelimiter(text), file);
+  const rows = readRows(stripByteOrderMark(text), delimiterHint ?? guessDelimiter(text), file);
   const header = rows[0];
   if (header === undefined) throw new HistoryInputError(file, '', 'no header row; a CSV history starts with a header such as time,commit,latency_ms');
   const names = header.fields.map((name) => name.trim());
@@ -80,22 +83,6 @@ export function parseCsvHistory(text: string, file: string, delimiterHint?: stri
   return builder.build();
 }
 
-const NUMBER_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A finite number written plainly (`12`, `-0.5`, `1e3`), else undefined; no units, no `NaN`. */
-export function parseMetricNumber(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (!NUMBER_PATTERN.test(trimmed)) return undefined;
-  const value = Number(trimmed);
-  return Number.isFinite(value) ? value : undefined;
-}
-
-interface CsvRow {
-  /** 1-based line the row starts on. */
-  readonly line: number;
-  readonly fields: readonly string[];
-}
-
 function stripByteOrderMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -109,73 +96,16 @@ function guessDelimiter(text: string): string {
   return ',';
 }
 
-/**
- * RFC 4180 rows: fields split on `delimiter`, double-quoted fields may hold
- * delimiters, newlines and `""` for a quote. Blank lines are skipped.
- */
-function readCsvRows(text: string, delimiter: string, file: string): CsvRow[] {
-  const rows: CsvRow[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let rowLine = 1;
-  let rowHasContent = false;
-  let i = 0;
-  const endRow = (): void => {
-    fields.push(field);
-    if (rowHasContent || fields.length > 1) rows.push({ line: rowLine, fields });
-    fields = [];
-    field = '';
-    rowHasContent = false;
-  };
-  while (i < text.length) {
-    const char = text[i] as string;
-    if (char === '"' && field.trim() === '') {
-      // A quoted field: read to the closing quote.
-      const quoteLine = line;
-      field = '';
-      rowHasContent = true;
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new HistoryInputError(file, String(quoteLine), 'a quoted field is never closed (a field starting with " must end with ")');
-        const inner = text[i] as string;
-        if (inner === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (inner === '\n') line++;
-        field += inner;
-        i++;
-      }
-      const after = text[i];
-      if (after !== undefined && after !== delimiter && after !== '\n' && after !== '\r') {
-        throw new HistoryInputError(file, String(line), `text after a closing quote; quote the whole field and write a quote inside it as ""`);
-      }
-      continue;
-    }
-    if (char === delimiter) {
-      fields.push(field);
-      field = '';
-      rowHasContent = true;
-      i++;
-      continue;
-    }
-    if (char === '\n' || char === '\r') {
-      endRow();
-      i += char === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-      rowLine = line;
-      continue;
-    }
-    if (char.trim() !== '') rowHasContent = true;
-    field += char;
-    i++;
+/** The table's rows (strict quotes), syntax errors worded as history errors. */
+function readRows(text: string, delimiter: string, file: string): CsvRow[] {
+  try {
+    return readCsvRows(text, { delimiter });
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    const message =
+      error.problem === 'unclosed-quote'
+        ? 'a quoted field is never closed (a field starting with " must end with ")'
+        : 'text after a closing quote; quote the whole field and write a quote inside it as ""';
+    throw new HistoryInputError(file, String(error.line), message);
   }
-  if (rowHasContent || fields.length > 0 || field.trim() !== '') endRow();
-  return rows;
 }

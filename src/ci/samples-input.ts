@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { CsvSyntaxError, readCsvRows } from './csv-rows';
+import type { CsvRow } from './csv-rows';
+import { parseMetricNumber } from './metric-number';
 
 /**
  * Samples per metric for `slowatch compare`, from the files benchmarks and
@@ -139,10 +142,10 @@ function parseHyperfine(results: unknown[], fileName: string): MetricSamples {
 }
 
 function parseCsvSamples(text: string, fileName: string): MetricSamples {
-  const rows = parseCsvRows(text, fileName).filter((row) => !(row.cells.length === 1 && row.cells[0]?.trim() === ''));
+  const rows = readSampleRows(text, fileName);
   const header = rows[0];
   if (header === undefined) throw new SamplesInputError(`${fileName}: no header row; expected CSV with metric names in the first row`);
-  const names = header.cells.map((cell) => cell.trim());
+  const names = header.fields.map((cell) => cell.trim());
   const seen = new Set<string>();
   names.forEach((name, column) => {
     checkMetricName(name, `${fileName}:${header.line}: header column ${column + 1}`);
@@ -151,15 +154,14 @@ function parseCsvSamples(text: string, fileName: string): MetricSamples {
   });
   const metrics = new Map<string, number[]>(names.map((name) => [name, []]));
   for (const row of rows.slice(1)) {
-    if (row.cells.length !== names.length) {
-      throw new SamplesInputError(`${fileName}:${row.line}: ${row.cells.length} cells, but the header has ${names.length} columns (${names.join(', ')})`);
+    if (row.fields.length !== names.length) {
+      throw new SamplesInputError(`${fileName}:${row.line}: ${row.fields.length} cells, but the header has ${names.length} columns (${names.join(', ')})`);
     }
-    row.cells.forEach((cell, column) => {
+    row.fields.forEach((cell, column) => {
       const trimmed = cell.trim();
       if (trimmed === '') return;
-      const value = Number(trimmed);
-      // Number('') is 0 and Number('0x10') is 16: only plain decimal notation counts.
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed) || !Number.isFinite(value)) {
+      const value = parseMetricNumber(trimmed);
+      if (value === undefined) {
         throw new SamplesInputError(
           `${fileName}:${row.line}: column "${names[column]}": ${JSON.stringify(trimmed)} is not a number; write a decimal like 12.5 or leave the cell empty`,
         );
@@ -170,63 +172,17 @@ function parseCsvSamples(text: string, fileName: string): MetricSamples {
   return { format: 'csv', metrics };
 }
 
-interface CsvRow {
-  /** 1-based line where the row starts. */
-  readonly line: number;
-  readonly cells: string[];
-}
-
-/**
- * RFC 4180 rows: comma-separated, double-quoted cells may hold commas,
- * newlines and "" for a quote; CRLF or LF line ends.
- */
-function parseCsvRows(text: string, fileName: string): CsvRow[] {
-  const rows: CsvRow[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let rowLine = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"') {
-        if (text[index + 1] === '"') {
-          cell += '"';
-          index++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (char === '\n') line++;
-        cell += char;
-      }
-    } else if (char === '"' && cell.trim() === '') {
-      quoted = true;
-      quoteLine = line;
-      cell = '';
-    } else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[index + 1] === '\n') index++;
-      cells.push(cell);
-      rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else {
-      cell += char;
-    }
+/** The file's rows, blank ones and lone blank cells dropped, syntax errors worded as samples errors. */
+function readSampleRows(text: string, fileName: string): CsvRow[] {
+  let rows: CsvRow[];
+  try {
+    // Lenient about text after a closing quote (`"12.5" ,`): every cell is trimmed anyway.
+    rows = readCsvRows(text, { strictQuotes: false });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new SamplesInputError(`${fileName}:${error.line}: a quoted cell is never closed; end it with "`);
+    throw error;
   }
-  if (quoted) throw new SamplesInputError(`${fileName}:${quoteLine}: a quoted cell is never closed; end it with "`);
-  if (cell !== '' || cells.length > 0) {
-    cells.push(cell);
-    rows.push({ line: rowLine, cells });
-  }
-  return rows;
+  return rows.filter((row) => !(row.fields.length === 1 && row.fields[0]?.trim() === ''));
 }
 
 /** @param location where the name is, starting with the file name */

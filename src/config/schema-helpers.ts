@@ -93,15 +93,28 @@ export function nonEmptyString(what: string) {
 
 /** A list of non-empty strings, each at most once. */
 export function uniqueStringList(what: string) {
-  return z.array(nonEmptyString(what), { error: expects(`a list of ${what}`) }).superRefine((items, ctx) => {
-    const seen = new Map<string, number>();
-    items.forEach((item, index) => {
-      const first = seen.get(item);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', input: item, path: [index], message: `duplicate ${describeValue(item)}, already listed at [${first}]` });
-      } else {
-        seen.set(item, index);
-      }
-    });
+  return z.array(nonEmptyString(what), { error: expects(`a list of ${what}`) }).superRefine(reportDuplicates);
+}
+
+/**
+ * A list of names from `values` (an enum: span kinds, signals), each at most
+ * once; `allowEmpty` false also refuses `[]`, naming what could be listed.
+ */
+export function uniqueNameList<T extends string>(values: readonly [T, ...T[]], what: string, allowEmpty: boolean) {
+  const list = z.array(z.enum(values, { error: expects(`one of ${values.join(', ')}`) }), { error: expects(`a list of ${what}`) });
+  return list.superRefine((items, ctx) => {
+    if (!Array.isArray(items)) return;
+    if (!allowEmpty && items.length === 0) ctx.addIssue({ code: 'custom', input: items, message: `must list at least one of ${values.join(', ')}, got []` });
+    reportDuplicates(items, ctx);
+  }, ALWAYS);
+}
+
+/** One issue per repeated item, at the repeat, naming the first place. */
+function reportDuplicates(items: readonly string[], ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const first = seen.get(item);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', input: item, path: [index], message: `duplicate ${describeValue(item)}, already listed at [${first}]` });
+    else seen.set(item, index);
   });
 }

@@ -1,7 +1,5 @@
 import { OVERFLOW_LABEL_VALUE } from './bounded-series-index';
-
-/** OTLP span kind numbers (0..5) as the `span_kind` label writes them. */
-export const SPAN_KIND_LABELS: readonly string[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+import { SPAN_KIND_LABELS } from './span-kind-names';
 
 type ByKind<S> = (Map<string, S> | undefined)[];
 

@@ -1,15 +1,8 @@
 import type { ObjectiveSpec } from '../slo/objective';
 import type { SpanSample } from './span-sample';
-import { OtlpSpanKind, attributeValueToString } from './span-sample';
+import { attributeValueToString } from './span-sample';
+import { OTLP_SPAN_KIND_OF } from './span-kind-names';
 import type { OperationNamer } from './span-semantics';
-
-const KIND_BY_NAME: Readonly<Record<string, number>> = {
-  internal: OtlpSpanKind.INTERNAL,
-  server: OtlpSpanKind.SERVER,
-  client: OtlpSpanKind.CLIENT,
-  producer: OtlpSpanKind.PRODUCER,
-  consumer: OtlpSpanKind.CONSUMER,
-};
 
 /** Bound on remembered operation verdicts per objective; beyond it we match afresh. */
 const OPERATION_VERDICT_CACHE = 4096;
@@ -30,7 +23,7 @@ export class ObjectiveMatcher {
   private readonly verdicts = new Map<string, boolean>();
 
   constructor(spec: ObjectiveSpec) {
-    this.kind = spec.selector.spanKind === undefined ? undefined : KIND_BY_NAME[spec.selector.spanKind];
+    this.kind = spec.selector.spanKind === undefined ? undefined : OTLP_SPAN_KIND_OF[spec.selector.spanKind];
     this.service = spec.service;
     const exact = new Set<string>();
     const patterns: RegExp[] = [];

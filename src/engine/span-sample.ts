@@ -43,6 +43,12 @@ export class SpanSample {
 
 export const EMPTY_ATTRIBUTES: AttributeMap = Object.freeze({});
 
+/** An engine the adapters feed samples to (the SLO, baseline and regression engines). */
+export interface SpanSampleRecorder<S extends SpanSample = SpanSample> {
+  /** Reads `sample` during the call only: the adapter refills the same object for the next span. */
+  record(sample: S): void;
+}
+
 /**
  * An attribute value as a label or selector string: strings as they are,
  * numbers and booleans printed, arrays joined with commas, anything else ''.

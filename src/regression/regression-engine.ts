@@ -3,6 +3,7 @@ import { BoundedSeriesIndex } from '../engine/bounded-series-index';
 import { attributeValueToString } from '../engine/span-sample';
 import type { SpanSample } from '../engine/span-sample';
 import { OperationNamer } from '../engine/span-semantics';
+import { OTLP_SPAN_KIND_OF, SPAN_KIND_LABELS } from '../engine/span-kind-names';
 import { createSeededRandom } from '../stats/mann-whitney/seeded-random';
 import type { UniformRandom } from '../stats/mann-whitney/seeded-random';
 import type { ComparisonDirection, LatencyClassifier, LatencyComparison } from './latency-classifier';
@@ -10,7 +11,6 @@ import { RecentEvents } from './recent-events';
 import type { DeployEvent, RegressionEvent, RegressionOutcome, RegressionVerdict } from './regression-event';
 import { RegressionKey } from './regression-key';
 import type { KeySampling } from './regression-key';
-import { SPAN_KIND_LABEL, SPAN_KIND_NUMBER } from './regression-spec';
 import type { RegressionSpec } from './regression-spec';
 import { ServiceVersions, runConcurrently } from './service-versions';
 import type { TrackedVersion } from './service-versions';
@@ -102,8 +102,8 @@ export class RegressionEngine {
     this.onError = options.onError;
     this.maxComparisons = options.maxComparisonsPerEvaluation ?? 100;
     this.direction = spec.reportImprovements ? 'either' : 'increase';
-    const enabled = SPAN_KIND_LABEL.map(() => false);
-    for (const kind of spec.spanKinds) enabled[SPAN_KIND_NUMBER[kind]] = true;
+    const enabled = SPAN_KIND_LABELS.map(() => false);
+    for (const kind of spec.spanKinds) enabled[OTLP_SPAN_KIND_OF[kind]] = true;
     this.kindEnabled = enabled;
     this.serviceFilter = spec.services.length > 0 ? new Set(spec.services) : undefined;
     this.events = new RecentEvents(options.recentEventCapacity ?? 100);
@@ -148,7 +148,7 @@ export class RegressionEngine {
     const scratch = this.scratch;
     scratch[0] = span.service;
     scratch[1] = this.namer.operation(span);
-    scratch[2] = SPAN_KIND_LABEL[kind] as string;
+    scratch[2] = SPAN_KIND_LABELS[kind] as string;
     const key = this.keys.get(scratch);
     key.spans++;
     if (key.overflow) {

@@ -1,21 +1,4 @@
-import { OtlpSpanKind } from '../engine/span-sample';
-
-/** Span kinds by name, as configs write them. */
-export type RegressionSpanKind = 'server' | 'client' | 'internal' | 'producer' | 'consumer';
-
-export const REGRESSION_SPAN_KINDS: readonly RegressionSpanKind[] = ['server', 'client', 'internal', 'producer', 'consumer'];
-
-/** OTLP span kind numbers by name (the SpanSample numbering). */
-export const SPAN_KIND_NUMBER: Readonly<Record<RegressionSpanKind, number>> = {
-  internal: OtlpSpanKind.INTERNAL,
-  server: OtlpSpanKind.SERVER,
-  client: OtlpSpanKind.CLIENT,
-  producer: OtlpSpanKind.PRODUCER,
-  consumer: OtlpSpanKind.CONSUMER,
-};
-
-/** The `span_kind` label of an OTLP span kind number, indexed by the number. */
-export const SPAN_KIND_LABEL: readonly string[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+import type { SpanKindName } from '../engine/span-kind-names';
 
 /**
  * What the regression engine compares, resolved from the `regression`
@@ -23,7 +6,7 @@ export const SPAN_KIND_LABEL: readonly string[] = ['unspecified', 'internal', 's
  */
 export interface RegressionSpec {
   /** Span kinds whose latencies are compared. */
-  readonly spanKinds: readonly RegressionSpanKind[];
+  readonly spanKinds: readonly SpanKindName[];
   /** service.name values to watch; empty: every service. */
   readonly services: readonly string[];
   /** Samples each side needs before a comparison. */

@@ -1,3 +1,5 @@
+import type { SpanKindName } from '../engine/span-kind-names';
+
 /**
  * The resolved, validated form of one SLO, as the maths and the engine use it.
  * The YAML form (percentages, duration strings) is turned into this by
@@ -48,7 +50,7 @@ export interface AlertingSpec {
 
 export interface SpanSelector {
   /** OpenTelemetry span kind, lower case; undefined = any kind. */
-  readonly spanKind?: 'server' | 'client' | 'internal' | 'producer' | 'consumer';
+  readonly spanKind?: SpanKindName;
   /** Operation names; '*' matches any run of characters. Empty = every operation. */
   readonly operations: readonly string[];
   /** Span or resource attributes that must equal these values (compared as strings). */

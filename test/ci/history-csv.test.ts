@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsvHistory, parseMetricNumber } from '../../src/ci/history-csv';
+import { parseCsvHistory } from '../../src/ci/history-csv';
 import { HistoryInputError } from '../../src/ci/history-error';
+import { thrownBy } from '../helpers/thrown';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/ci');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
-function errorOf(action: () => unknown): HistoryInputError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof HistoryInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a HistoryInputError');
-}
+const errorOf = (action: () => unknown): HistoryInputError => thrownBy(HistoryInputError, action);
 
 describe('parseCsvHistory', () => {
   it('reads time, commit, version and the numeric columns of a history table', () => {
@@ -94,12 +87,5 @@ describe('parseCsvHistory', () => {
 
   it('refuses an empty file', () => {
     expect(errorOf(() => parseCsvHistory('\n\n', 'empty.csv')).message).toMatch(/^empty\.csv: no header row/);
-  });
-});
-
-describe('parseMetricNumber', () => {
-  it('reads plain numbers only', () => {
-    expect(['12', '-0.5', '+3', '.5', '5.', '1e3', '2.5E-2', ' 7 '].map(parseMetricNumber)).toEqual([12, -0.5, 3, 0.5, 5, 1000, 0.025, 7]);
-    expect(['', '12ms', 'NaN', 'Infinity', '0x10', '1,5', '1e999', '--1'].map(parseMetricNumber)).toEqual(new Array(8).fill(undefined));
   });
 });

@@ -4,18 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HistoryInputError } from '../../src/ci/history-error';
 import { MAX_HISTORY_FILE_BYTES, parseHistoryFile, readHistory } from '../../src/ci/history-input';
+import { thrownBy } from '../helpers/thrown';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/ci');
 
-function messageOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof HistoryInputError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a HistoryInputError');
-}
+const messageOf = (action: () => unknown): string => thrownBy(HistoryInputError, action).message;
 
 /** An in-memory file system for readHistory. */
 function memoryFiles(files: Record<string, string>): (filePath: string) => string {

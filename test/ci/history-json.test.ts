@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryInputError } from '../../src/ci/history-error';
 import { describeJson, parseJsonColumns, parseJsonRecords } from '../../src/ci/history-json';
+import { thrownBy } from '../helpers/thrown';
 
-function messageOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof HistoryInputError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a HistoryInputError');
-}
+const messageOf = (action: () => unknown): string => thrownBy(HistoryInputError, action).message;
 
 describe('parseJsonColumns', () => {
   it('reads metric arrays with optional time, commit and version arrays', () => {

@@ -1,20 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SamplesInputError, parseSamples, readSamplesFile } from '../../src/ci/samples-input';
+import { thrownBy } from '../helpers/thrown';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/ci-compare');
 function parseSamplesEntries(text: string): [string, readonly number[]][] {
   return [...parseSamples(text, 'f').metrics];
 }
-function errorOf(text: string, fileName = 'samples.json'): string {
-  try {
-    parseSamples(text, fileName);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SamplesInputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a SamplesInputError');
-}
+const errorOf = (text: string, fileName = 'samples.json'): string => thrownBy(SamplesInputError, () => parseSamples(text, fileName)).message;
 
 describe('parseSamples: JSON object of arrays', () => {
   it('reads every metric in file order', () => {

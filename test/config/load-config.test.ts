@@ -6,6 +6,7 @@ import { BUILT_IN_DEFAULTS_SOURCE, builtInConfig } from '../../src/config/built-
 import { ConfigError } from '../../src/config/config-error';
 import { displayPath, loadConfig, locateConfig } from '../../src/config/load-config';
 import type { SloProcessorSettings } from '../../processors/slo/config';
+import { thrownBy } from '../helpers/thrown';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const REPO_CONFIG = path.join(REPO_ROOT, 'otel-config.yaml');
@@ -23,15 +24,7 @@ service:
 const objectiveNames = (loaded: ReturnType<typeof loadConfig>) =>
   (loaded.config.processors.slo?.settings as SloProcessorSettings).objectives.map((o) => o.name);
 
-function captureConfigError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const captureConfigError = (run: () => unknown): ConfigError => thrownBy(ConfigError, run);
 
 describe('loadConfig: finding the file', () => {
   let dir: string;

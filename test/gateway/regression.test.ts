@@ -158,19 +158,32 @@ function figuresOf(line: string): [number, number, number, number] {
 
 const regressionLines = (logger: { lines: string[] }) => logger.lines.filter((l) => /deploy (regression|improvement)/.test(l));
 
+/** The figures of the one regression or improvement line logged, which must match `pattern`. */
+function theOnlyRegressionLine(logger: { lines: string[] }, pattern: RegExp): [number, number, number, number] {
+  const lines = regressionLines(logger);
+  expect(lines).toHaveLength(1);
+  const [line] = lines as [string];
+  expect(line).toMatch(pattern);
+  return figuresOf(line);
+}
+
+/** A gateway where 1.0.0 of the shop has served alone for 5 minutes (10 batches of 30 spans per operation), and 1.1.0 is ready. */
+async function afterFiveMinutesOfTheOldVersion(seed: number) {
+  const h = await startHarness();
+  const random = createSeededRandom(seed);
+  const v100 = new ShopVersion('1.0.0');
+  const v110 = new ShopVersion('1.1.0');
+  cleanup.push(() => v100.shutdown(), () => v110.shutdown());
+  for (let batch = 0; batch < 10; batch++) {
+    await h.send(v100.spans(30, random));
+    h.clock.advance(BATCH_EVERY_MS);
+  }
+  return { h, random, v100, v110 };
+}
+
 describe('gateway: deploy regressions', () => {
   it('reports exactly one regression, for the one operation that 1.1.0 made 50 % slower', async () => {
-    const h = await startHarness();
-    const random = createSeededRandom(2026);
-    const v100 = new ShopVersion('1.0.0');
-    const v110 = new ShopVersion('1.1.0');
-    cleanup.push(() => v100.shutdown(), () => v110.shutdown());
-
-    // 1.0.0 serves alone for 5 minutes: 10 batches of 30 spans per operation.
-    for (let batch = 0; batch < 10; batch++) {
-      await h.send(v100.spans(30, random));
-      h.clock.advance(BATCH_EVERY_MS);
-    }
+    const { h, random, v110 } = await afterFiveMinutesOfTheOldVersion(2026);
     let scrape = await h.scrape();
     expect(select(scrape.samples, 'slowatch_regression_events_total')).toEqual([]);
     expect(valueOf(scrape.samples, 'slowatch_regression_deploys_total', { service: 'shop' })).toBe(0);
@@ -185,11 +198,10 @@ describe('gateway: deploy regressions', () => {
     scrape = await h.scrape();
 
     expect(h.logger.lines.filter((l) => l.includes('deploy detected'))).toEqual(['info: deploy detected: service=shop 1.0.0 → 1.1.0']);
-    const lines = regressionLines(h.logger);
-    expect(lines).toHaveLength(1);
-    const [line] = lines as [string];
-    expect(line).toMatch(/^warn: deploy regression: service=shop operation="POST \/checkout" span_kind=server 1\.0\.0 → 1\.1\.0 \(rolling\): /);
-    const [effectSize, pValue, baselineSamples, newSamples] = figuresOf(line);
+    const [effectSize, pValue, baselineSamples, newSamples] = theOnlyRegressionLine(
+      h.logger,
+      /^warn: deploy regression: service=shop operation="POST \/checkout" span_kind=server 1\.0\.0 → 1\.1\.0 \(rolling\): /,
+    );
     expect(effectSize).toBeGreaterThan(1.35);
     expect(effectSize).toBeLessThan(1.65);
     expect(pValue).toBeLessThan(1e-9);
@@ -225,16 +237,7 @@ describe('gateway: deploy regressions', () => {
   });
 
   it('reports a canary regression while both versions serve side by side', async () => {
-    const h = await startHarness();
-    const random = createSeededRandom(7);
-    const v100 = new ShopVersion('1.0.0');
-    const v110 = new ShopVersion('1.1.0');
-    cleanup.push(() => v100.shutdown(), () => v110.shutdown());
-
-    for (let batch = 0; batch < 10; batch++) {
-      await h.send(v100.spans(30, random));
-      h.clock.advance(BATCH_EVERY_MS);
-    }
+    const { h, random, v100, v110 } = await afterFiveMinutesOfTheOldVersion(7);
     // The canary takes a quarter of the traffic, and GET /cart is 60 % slower on it.
     for (let batch = 0; batch < 14; batch++) {
       await h.send([...v100.spans(30, random), ...v110.spans(10, random, { 'GET /cart': 1.6 })]);
@@ -242,11 +245,10 @@ describe('gateway: deploy regressions', () => {
     }
     const { samples } = await h.scrape();
 
-    const lines = regressionLines(h.logger);
-    expect(lines).toHaveLength(1);
-    const [line] = lines as [string];
-    expect(line).toMatch(/^warn: deploy regression: service=shop operation="GET \/cart" span_kind=server 1\.0\.0 → 1\.1\.0 \(canary\): /);
-    const [effectSize, pValue, baselineSamples, newSamples] = figuresOf(line);
+    const [effectSize, pValue, baselineSamples, newSamples] = theOnlyRegressionLine(
+      h.logger,
+      /^warn: deploy regression: service=shop operation="GET \/cart" span_kind=server 1\.0\.0 → 1\.1\.0 \(canary\): /,
+    );
     expect(effectSize).toBeGreaterThan(1.4);
     expect(pValue).toBeLessThan(1e-6);
     // The baseline keeps a uniform sample of its 720 spans (500 per generation); 12 canary batches after the warm-up.

@@ -13,6 +13,7 @@ import {
   OtlpEncodeError,
 } from '../../src/otlp';
 import type { AnyValue, ExportTraceServiceRequest, Span } from '../../src/otlp';
+import { thrownBy } from '../helpers/thrown';
 
 /** A request whose fourth span is `span` (so paths show a non-zero index). */
 const withSpan = (span: Span): ExportTraceServiceRequest => ({
@@ -24,15 +25,7 @@ const SPAN = 'resourceSpans[0].scopeSpans[0].spans[3]';
 const jsonWithSpan = (span: Record<string, unknown>): string =>
   JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, span] }] }] });
 
-function decodeError(f: () => unknown): OtlpDecodeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OtlpDecodeError);
-    return e as OtlpDecodeError;
-  }
-  throw new Error('expected an OtlpDecodeError, nothing was thrown');
-}
+const decodeError = (f: () => unknown): OtlpDecodeError => thrownBy(OtlpDecodeError, f);
 
 const pb = (bytes: number[]) => () => decodeProtobufRequest('traces', Uint8Array.from(bytes));
 const pbSpan = (span: Span) => () => decodeProtobufRequest('traces', encodeProtobufRequest('traces', withSpan(span)));

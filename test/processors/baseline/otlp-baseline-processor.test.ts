@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OtlpBaselineProcessor } from '../../../processors/baseline/otlp-baseline-processor';
-import { OtlpSpanReader } from '../../../processors/baseline/otlp-span-reader';
+import { OtlpBaselineSpanReader } from '../../../processors/baseline/otlp-baseline-span-reader';
 import { BaselineEngine } from '../../../src/engine/baseline-engine';
 import { ManualClock } from '../../../src/clock';
 import { BackpressureError } from '../../../src/pipeline/pipeline-errors';
@@ -36,9 +36,9 @@ function observed(engine: BaselineEngine): Record<string, { count: number; p99: 
   return out;
 }
 
-describe('OtlpSpanReader', () => {
+describe('OtlpBaselineSpanReader', () => {
   it('reads the fields the baseline needs from an OTLP span, attributes of both HTTP conventions', () => {
-    const reader = new OtlpSpanReader();
+    const reader = new OtlpBaselineSpanReader();
     const request = otlpRequest('cart', [{ route: '/x', ms: 12.5, status: 503, code: 2 }]);
     reader.useResource(request.resourceSpans![0]!.resource);
     const span = request.resourceSpans![0]!.scopeSpans![0]!.spans![0]!;

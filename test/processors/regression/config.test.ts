@@ -8,6 +8,7 @@ import {
 } from '../../../processors/regression/config';
 import { translateZodIssues, configErrorMap } from '../../../src/config/zod-issues';
 import { formatYamlPath } from '../../../src/config/yaml-path';
+import { DOCUMENTED_REGRESSION_DEFAULTS } from './fixture-cases';
 
 /** Validates like the loader does and returns `path: message` lines. */
 function problems(value: unknown): string[] {
@@ -38,23 +39,7 @@ describe('regression processor config: defaults', () => {
   });
 
   it('resolves to the documented defaults, the same from {} and from createDefaultConfig()', () => {
-    const expected = {
-      evaluationIntervalMs: 10_000,
-      spec: {
-        spanKinds: ['server'],
-        services: [],
-        minSamples: 100,
-        reservoirSize: 1000,
-        windowMs: 30 * 60_000,
-        warmupMs: 60_000,
-        canaryWindowMs: 60_000,
-        maxKeys: 500,
-        maxServices: 100,
-        maxVersions: 3,
-        reportImprovements: true,
-      },
-      classifier: { tolerance: 0.25, confidenceLevel: 0.95, effectSizeThresholds: [0.9, 1.1], criticalThresholds: [0.5, 2] },
-    };
+    const expected = DOCUMENTED_REGRESSION_DEFAULTS;
     expect(resolveRegressionProcessorSettings(createDefaultConfig())).toEqual(expected);
     expect(resolveRegressionProcessorSettings({})).toEqual(expected);
     expect(regressionProcessorFactory.resolve({}, { env: {} })).toEqual(expected);

@@ -1,9 +1,8 @@
 import type { AnyValue, KeyValue, Resource } from '../../src/otlp/model/common';
 import type { Span } from '../../src/otlp/model/trace';
 import { BaselineSpanSample } from '../../src/engine/baseline-span-sample';
-
-/** Nanoseconds per millisecond, for OTLP's nanosecond timestamps. */
-const NS_PER_MS = 1_000_000;
+import { readOtlpSpanFields } from '../shared/otlp-span-reader';
+import type { OtlpSpanReader } from '../shared/otlp-span-reader';
 
 /**
  * The span attributes the baseline reads (operation naming and the 5xx rule
@@ -21,12 +20,13 @@ type PickedAttributes = {
  * Fills one reused BaselineSpanSample from decoded OTLP spans, for the
  * baseline (recording) and anomaly (enrichment) processors.
  *
- * Cheaper than converting every attribute to a record per span: only the
- * five attributes the baseline reads are picked, into one reused object
- * with a fixed shape, and `service.name` is read once per resource. The
- * trace id is referenced, not copied: the baseline copies the few it keeps.
+ * Cheaper than converting every attribute to a record per span, as
+ * OtlpSpanSampleReader does for the SLO: only the five attributes the
+ * baseline reads are picked, into one reused object with a fixed shape, and
+ * only `service.name` is read from the resource. The trace id is referenced,
+ * not copied: the baseline copies the few it keeps.
  */
-export class OtlpSpanReader {
+export class OtlpBaselineSpanReader implements OtlpSpanReader<BaselineSpanSample> {
   readonly sample = new BaselineSpanSample();
   private readonly picked: PickedAttributes = {
     'http.request.method': undefined,
@@ -52,16 +52,9 @@ export class OtlpSpanReader {
     this.sample.service = service;
   }
 
-  /** The sample for `span` (the same object every call). */
   read(span: Span): BaselineSpanSample {
     const sample = this.sample;
-    const start = span.startTimeUnixNano ?? 0n;
-    const end = span.endTimeUnixNano ?? 0n;
-    sample.kind = span.kind ?? 0;
-    sample.name = span.name ?? '';
-    sample.statusCode = span.status?.code ?? 0;
-    sample.durationMs = end > start ? Number(end - start) / NS_PER_MS : 0;
-    sample.endTimeMs = Number(end / 1_000_000n);
+    readOtlpSpanFields(sample, span);
     sample.traceId = span.traceId;
     this.pick(span.attributes);
     return sample;

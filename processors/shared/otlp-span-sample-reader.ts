@@ -1,0 +1,37 @@
+import { EMPTY_ATTRIBUTES, SpanSample } from '../../src/engine/span-sample';
+import type { AttributeMap } from '../../src/engine/span-sample';
+import { attributesToRecord } from '../../src/otlp/attributes';
+import type { KeyValue, Resource } from '../../src/otlp/model/common';
+import type { Span } from '../../src/otlp/model/trace';
+import { readOtlpSpanFields } from './otlp-span-reader';
+import type { OtlpSpanReader } from './otlp-span-reader';
+
+/**
+ * Reads OTLP spans into a SpanSample with all their attributes, for the SLO
+ * and regression processors, whose selectors, group_by keys and
+ * service.version may name any span or resource attribute. Resource
+ * attributes are converted once per resource, not per span, and a span
+ * without attributes allocates nothing.
+ */
+export class OtlpSpanSampleReader implements OtlpSpanReader<SpanSample> {
+  readonly sample = new SpanSample();
+
+  useResource(resource: Resource | undefined): void {
+    const resourceAttributes = toAttributeMap(resource?.attributes);
+    const service = resourceAttributes['service.name'];
+    this.sample.service = typeof service === 'string' ? service : '';
+    this.sample.resourceAttributes = resourceAttributes;
+  }
+
+  read(span: Span): SpanSample {
+    const sample = this.sample;
+    readOtlpSpanFields(sample, span);
+    sample.attributes = toAttributeMap(span.attributes);
+    return sample;
+  }
+}
+
+/** OTLP attributes as the plain map the engines read; no allocation for none. */
+function toAttributeMap(attributes: readonly KeyValue[] | undefined): AttributeMap {
+  return attributes === undefined || attributes.length === 0 ? EMPTY_ATTRIBUTES : attributesToRecord(attributes);
+}
