@@ -26,6 +26,11 @@ import type { AgentBaseline } from '../processors/baseline/agent-baseline';
 import type { BaselineEngine } from '../src/engine/baseline-engine';
 import type { AnomalyEngine } from '../src/engine/anomaly-engine';
 import type { AnomalyEvent } from '../src/engine/anomaly-event';
+import type { RegressionEngine } from '../src/regression/regression-engine';
+import type { RegressionEvent } from '../src/regression/regression-event';
+import { createRegressionEngine } from '../processors/regression/create-regression-engine';
+import { RegressionSpanProcessor } from '../processors/regression/regression-span-processor';
+import { registerRegressionMetrics } from '../exporters/prometheus/regression-metrics';
 import { resolveAgentEnvironment } from './agent-options';
 import type { AgentEnvironment } from './agent-options';
 
@@ -42,6 +47,8 @@ export interface AgentOptions {
   readonly handleSignals?: boolean;
   /** Every anomaly event (with an `anomaly` processor in the config), besides its log line. */
   readonly onAnomaly?: (event: AnomalyEvent) => void;
+  /** Every deploy regression or improvement (with a `regression` processor in the config), besides its log line. */
+  readonly onRegression?: (event: RegressionEvent) => void;
 }
 
 /** A running agent: the SDK it started and the engine behind /metrics. */
@@ -51,6 +58,8 @@ export interface Agent {
   readonly baseline?: BaselineEngine;
   /** With an `anomaly` processor in the config's traces pipeline. */
   readonly anomaly?: AnomalyEngine;
+  /** With a `regression` processor in the config's traces pipeline. */
+  readonly regression?: RegressionEngine;
   readonly metricsEndpoint: { readonly host: string; readonly port: number };
   /** Flushes pending telemetry without stopping anything. */
   flush(): Promise<void>;
@@ -99,12 +108,11 @@ export function startAgent(options: AgentOptions = {}): Agent | undefined {
   }
 }
 
-function traceProcessors(environment: AgentEnvironment, sloProcessor: SloSpanProcessor, baseline: AgentBaseline | undefined, logger: Logger): SpanProcessor[] {
+function traceProcessors(environment: AgentEnvironment, ourProcessors: readonly SpanProcessor[], logger: Logger): SpanProcessor[] {
   for (const name of environment.unsupportedTraceExporters) {
     logger.warn(`OTEL_TRACES_EXPORTER=${name} is not supported by the slowatch agent (supported: otlp, console, none); ignored`);
   }
-  const processors: SpanProcessor[] = [sloProcessor];
-  if (baseline !== undefined) processors.push(baseline.spanProcessor);
+  const processors: SpanProcessor[] = [...ourProcessors];
   if (environment.otlpTraces) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   if (environment.consoleTraces) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   return processors;
@@ -129,12 +137,19 @@ function startSdk(
     settings.baseline === undefined
       ? undefined
       : createAgentBaseline({ baseline: settings.baseline, anomaly: settings.anomaly, clock: options.clock ?? systemClock, logger, onAnomaly: options.onAnomaly });
+  const ourProcessors: SpanProcessor[] = [sloProcessor];
+  if (baseline !== undefined) ourProcessors.push(baseline.spanProcessor);
+  let regressionEngine: RegressionEngine | undefined;
+  if (settings.regression !== undefined) {
+    regressionEngine = createRegressionEngine(settings.regression, { clock: options.clock ?? systemClock, logger, onRegression: options.onRegression });
+    ourProcessors.push(new RegressionSpanProcessor({ engine: regressionEngine, logger, evaluationIntervalMs: settings.regression.evaluationIntervalMs }));
+  }
   const { host, port } = endpoint;
   const prometheus = new PrometheusExporter({ withoutScopeInfo: true, preventServerStart: true });
   const metricsServer = new MetricsServer(prometheus, { host, port, path: METRICS_PATH, holdsProcessOpen: false });
   metricsServer.start().catch((error: unknown) => logger.error('SLO metrics are not served', error));
   const sdk = new NodeSDK({
-    spanProcessors: traceProcessors(environment, sloProcessor, baseline, logger),
+    spanProcessors: traceProcessors(environment, ourProcessors, logger),
     metricReaders: [prometheus],
     // An empty list means no log export; leaving it out lets the SDK read OTEL_LOGS_EXPORTER.
     ...(environment.logsExporterConfigured ? {} : { logRecordProcessors: [] }),
@@ -154,12 +169,12 @@ function startSdk(
     sdk.start();
     registerSloMetrics(metrics.getMeter('slowatch'), engine);
     baseline?.registerMetrics(metrics.getMeter('slowatch'));
+    if (regressionEngine !== undefined) registerRegressionMetrics(metrics.getMeter('slowatch'), regressionEngine, 'regression');
   } catch (error) {
     // Leave nothing half-started behind: the log line says "uninstrumented", so make it true.
     void sdk.shutdown().catch(() => undefined);
     void metricsServer.stop();
-    void sloProcessor.shutdown();
-    void baseline?.spanProcessor.shutdown();
+    for (const processor of ourProcessors) void processor.shutdown();
     throw error;
   }
 
@@ -173,6 +188,7 @@ function startSdk(
     engine,
     ...(baseline !== undefined && { baseline: baseline.engine }),
     ...(baseline?.anomaly !== undefined && { anomaly: baseline.anomaly }),
+    ...(regressionEngine !== undefined && { regression: regressionEngine }),
     metricsEndpoint: { host, port },
     flush: () => bounded(forceFlushSpans(), 'flush'),
     shutdown: () => (stopping ??= bounded(Promise.all([sdk.shutdown(), metricsServer.stop()]).then(() => undefined), 'shutdown')),

@@ -1,4 +1,5 @@
 import { settingsOf } from '../../src/config/component-factory';
+import { processorsInSeveralPipelines } from '../../src/config/one-pipeline-processors';
 import type { ConfigIssue } from '../../src/config/config-issue';
 import type { SlowatchConfig } from '../../src/config/slowatch-config';
 import { baselineProcessorFactory } from '../baseline/config';
@@ -26,17 +27,7 @@ export function anomalyLinkIssues(config: SlowatchConfig): ConfigIssue[] {
   const pipelines = config.service.pipelines;
   const used = [...new Set(pipelines.flatMap((p) => p.processors))];
 
-  for (const id of used) {
-    if (config.processors[id]?.type !== baselineProcessorFactory.type) continue;
-    const users = pipelines.filter((p) => p.processors.includes(id)).map((p) => p.id);
-    if (users.length > 1) {
-      issues.push({
-        path: `service.pipelines.${users[1]}.processors`,
-        message: `processor "${id}" is already used by pipeline ${users[0]}: a baseline processor belongs to one pipeline (define baseline/<name> per pipeline)`,
-        file: SOURCE,
-      });
-    }
-  }
+  issues.push(...processorsInSeveralPipelines(config, [baselineProcessorFactory.type]));
 
   const reader = new Map<string, string>();
   for (const id of used) {

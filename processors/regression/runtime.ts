@@ -13,8 +13,8 @@ export interface RegressionSharedState extends SharedProcessorState {
 
 /**
  * The gateway's `regression` processor: one engine (with its metrics and
- * evaluation loop) per processor id, shared by every traces pipeline that
- * lists it. Spans are sampled after the rest of the pipeline accepted them.
+ * evaluation loop) per processor id; checkGatewayConfig keeps each id in
+ * one pipeline. Spans are sampled after the rest of the pipeline accepted them.
  */
 export const regressionProcessorRuntime: ProcessorRuntime = {
   kind: 'processor',
@@ -27,11 +27,6 @@ export const regressionProcessorRuntime: ProcessorRuntime = {
       owner = true;
       state.regressionEngine = createRegressionEngine(regressionSettings, { clock: context.clock, logger: context.logger });
       registerRegressionMetrics(context.meter, state.regressionEngine, context.id);
-    }
-    else {
-      context.logger.warn(
-        `processor "${context.id}" is listed by more than one traces pipeline: spans that reach it through two pipelines (one receiver feeding both) are sampled twice`,
-      );
     }
     const engine = state.regressionEngine;
     // The pipeline that created the engine drives its evaluation.

@@ -7,6 +7,8 @@ import type { BaselineProcessorSettings } from '../../processors/baseline/config
 import { anomalyProcessorFactory } from '../../processors/anomaly/config';
 import type { AnomalyProcessorSettings } from '../../processors/anomaly/config';
 import { anomalyLinkIssues } from '../../processors/anomaly/anomaly-links';
+import { regressionProcessorFactory } from '../../processors/regression/config';
+import type { RegressionProcessorSettings } from '../../processors/regression/config';
 import type { LogLevel } from '../logging/logger';
 import { settingsOf } from './component-factory';
 import { ConfigError } from './config-error';
@@ -25,6 +27,8 @@ export interface AgentSettings {
   readonly baseline?: BaselineProcessorSettings;
   /** The `anomaly` processor reading that baseline; undefined when there is none. */
   readonly anomaly?: AnomalyProcessorSettings;
+  /** The `regression` processor of the traces pipelines; undefined when there is none. */
+  readonly regression?: RegressionProcessorSettings;
 }
 
 /**
@@ -56,9 +60,11 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   }
   const baselineIds = componentIdsInPipelines(config, 'traces', 'processors', baselineProcessorFactory.type);
   const anomalyIds = componentIdsInPipelines(config, 'traces', 'processors', anomalyProcessorFactory.type);
+  const regressionIds = componentIdsInPipelines(config, 'traces', 'processors', regressionProcessorFactory.type);
   for (const [ids, type] of [
     [baselineIds, baselineProcessorFactory.type],
     [anomalyIds, anomalyProcessorFactory.type],
+    [regressionIds, regressionProcessorFactory.type],
   ] as const) {
     if (ids.length > 1) problems.push(`the agent runs at most one ${type} processor, found ${ids.length} in the traces pipelines: ${ids.join(', ')}`);
   }
@@ -70,6 +76,8 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   const [anomalyId] = anomalyIds;
   const baseline = baselineId === undefined ? undefined : settingsOf(config.processors[baselineId], baselineProcessorFactory);
   const anomaly = anomalyId === undefined ? undefined : settingsOf(config.processors[anomalyId], anomalyProcessorFactory);
+  const [regressionId] = regressionIds;
+  const regression = regressionId === undefined ? undefined : settingsOf(config.processors[regressionId], regressionProcessorFactory);
   const [prometheusId] = prometheusIds;
   const prometheus = prometheusId === undefined ? undefined : settingsOf(config.exporters[prometheusId], prometheusExporterFactory);
   const logLevel = config.service.logLevel;
@@ -79,6 +87,7 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
     ...(logLevel !== undefined && { logLevel }),
     ...(baseline !== undefined && { baseline }),
     ...(anomaly !== undefined && { anomaly }),
+    ...(regression !== undefined && { regression }),
   };
 }
 

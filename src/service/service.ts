@@ -20,6 +20,7 @@ import type { BaselineSharedState } from '../../processors/baseline/runtime';
 import type { AnomalySharedState } from '../../processors/anomaly/runtime';
 import { anomalyLinkIssues } from '../../processors/anomaly/anomaly-links';
 import { settingsOf } from '../config/component-factory';
+import { processorsInSeveralPipelines } from '../config/one-pipeline-processors';
 import type { BaselineEngine } from '../engine/baseline-engine';
 import type { AnomalyEngine } from '../engine/anomaly-engine';
 import { combineConsumers, discardConsumer } from './fanout-consumer';
@@ -307,7 +308,12 @@ function usedIds(pipelines: readonly PipelineSettings[], list: 'receivers' | 'pr
  * checks per component (`slowatch validate` runs them too). Throws ConfigError.
  */
 export function checkGatewayConfig(config: SlowatchConfig): void {
-  const issues = [...receivedMetricsIntoPrometheus(config), ...ambiguousSloProcessors(config), ...anomalyLinkIssues(config)];
+  const issues = [
+    ...receivedMetricsIntoPrometheus(config),
+    ...processorsInSeveralPipelines(config),
+    ...duplicateObjectiveNames(config),
+    ...anomalyLinkIssues(config),
+  ];
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
@@ -329,23 +335,14 @@ function receivedMetricsIntoPrometheus(config: SlowatchConfig): GatewayIssue[] {
 }
 
 /**
- * An slo processor counts every span it sees: listed in two pipelines fed by
- * one receiver it would count each span twice, and two processors with the
- * same objective name would publish the same series. Both are refused.
+ * Objective names become the `slo` label: two slo processors defining the
+ * same name would publish the same series, so names are unique across them.
  */
-function ambiguousSloProcessors(config: SlowatchConfig): GatewayIssue[] {
+function duplicateObjectiveNames(config: SlowatchConfig): GatewayIssue[] {
   const issues: GatewayIssue[] = [];
   const objectiveOwner = new Map<string, string>();
   for (const id of usedIds(config.service.pipelines, 'processors')) {
     if (config.processors[id]?.type !== SLO) continue;
-    const users = config.service.pipelines.filter((p) => p.processors.includes(id)).map((p) => p.id);
-    if (users.length > 1) {
-      issues.push({
-        path: `service.pipelines.${users[1]}.processors`,
-        message: `processor "${id}" is already used by pipeline ${users[0]}: an slo processor belongs to one pipeline (define slo/<name> per pipeline)`,
-        file: '<config>',
-      });
-    }
     for (const objective of (config.processors[id]?.settings as SloProcessorSettings).objectives) {
       const owner = objectiveOwner.get(objective.name);
       if (owner !== undefined) {

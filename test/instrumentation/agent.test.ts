@@ -325,4 +325,28 @@ describe('agent under faults', () => {
     }
   });
 
+  it('runs the baseline, anomaly and regression processors of its config and serves their metrics', async () => {
+    const shop = await startShop('cjs', [], {
+      SLOWATCH_CONFIG: path.join(REPO_ROOT, 'test/fixtures/agent/shop-intelligence.yaml'),
+      OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.0.0',
+    });
+    try {
+      await sendShopMix(shop.appUrl);
+      const routes = new Set(SHOP_MIX.map((r) => `${r.method} ${r.route}`)).size;
+      const { text, samples } = await waitUntil(async () => {
+        const result = await scrape(shop.metricsUrl);
+        const keys = select(result.samples, 'slowatch_regression_keys', {}).reduce((n, s) => n + s.value, 0);
+        return keys === routes ? result : undefined;
+      });
+      // One baseline key per server route, still learning until its first roll-up; no version change, so no verdict.
+      const baselineKeys = select(samples, 'slowatch_baseline_keys', { processor: 'baseline' }).reduce((n, s) => n + s.value, 0);
+      expect(baselineKeys).toBe(routes);
+      expect(select(samples, 'slowatch_regression_deploys_total', { service: 'shop' }).reduce((n, s) => n + s.value, 0)).toBe(0);
+      expect(text).not.toContain('slowatch_regression_effect_size_ratio{');
+      expect(shop.proc.stderr()).not.toMatch(/slowatch (error|warn)/);
+    } finally {
+      await shop.proc.stop();
+    }
+  });
+
 });
