@@ -30,6 +30,7 @@ export function detectorOptionsFor(signal: BaselineSignal, settings: BaselinePro
     direction: info.direction,
     dailySeasonality: settings.dailySeasonality,
     weeklySeasonality: settings.weeklySeasonality,
+    noveltyWindow: settings.noveltyWindow,
   };
 }
 

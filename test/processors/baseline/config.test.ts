@@ -58,6 +58,7 @@ describe('baseline processor config', () => {
       direction: 'up',
       dailySeasonality: true,
       weeklySeasonality: true,
+      noveltyWindow: 0,
     });
     expect(options.error_ratio).toMatchObject({ direction: 'up', minAbsoluteChange: 0.05 });
     expect(options.throughput).toMatchObject({ direction: 'both', minAbsoluteChange: 2 });
@@ -70,6 +71,7 @@ describe('baseline processor config', () => {
     expect(at({ cold_start: '0' })).toMatchObject({ warmupIntervals: 3, warmupMs: 0 });
     expect(at({ cold_start: '10m', interval: '30s' })).toMatchObject({ warmupIntervals: 20, warmupMs: 600_000 });
     expect(at({ seasonality: [] })).toMatchObject({ dailySeasonality: false, weeklySeasonality: false });
+    expect(at({ sensitivity: { novelty_window: 52 } })).toMatchObject({ noveltyWindow: 52 });
   });
 
   it('builds an engine from the settings with the real detector', () => {

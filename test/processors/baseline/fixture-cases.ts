@@ -32,6 +32,7 @@ export const DEFAULT_BASELINE_SETTINGS: BaselineProcessorSettings = {
   minLatencyChangeMs: 1,
   minErrorRatioChange: 0.01,
   minThroughputChange: 0.1,
+  noveltyWindow: 0,
 };
 
 export const BASELINE_VALID_CASES: Readonly<Record<string, (config: SlowatchConfig) => void>> = {
@@ -53,6 +54,7 @@ export const BASELINE_VALID_CASES: Readonly<Record<string, (config: SlowatchConf
       minLatencyChangeMs: 20,
       minErrorRatioChange: 0.02,
       minThroughputChange: 1.5,
+      noveltyWindow: 52,
     });
     expect(anomaly(config, 'anomaly/checkout')).toEqual({ baselineId: 'baseline/checkout', signals: ['latency_p50', 'error_ratio'], maxRecentEvents: 20, enrichSpans: false });
     expect(config.processors['anomaly/checkout']).toMatchObject({ kind: 'processor', type: 'anomaly', name: 'checkout' });
