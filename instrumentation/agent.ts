@@ -22,7 +22,6 @@ import { registerSloMetrics, sloCardinalityLimit } from '../exporters/prometheus
 import { resolvePrometheusExporterOptions } from '../exporters/prometheus/config';
 import { MetricsServer } from '../exporters/prometheus/metrics-server';
 import { createAgentBaseline } from '../processors/baseline/agent-baseline';
-import type { AgentBaseline } from '../processors/baseline/agent-baseline';
 import type { BaselineEngine } from '../src/engine/baseline-engine';
 import type { AnomalyEngine } from '../src/engine/anomaly-engine';
 import type { AnomalyEvent } from '../src/engine/anomaly-event';

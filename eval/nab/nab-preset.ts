@@ -25,7 +25,7 @@ import type { AnomalyDetectorOptions } from '../../src/anomaly/anomaly-detector-
  *   relativeEntropy detector uses). NAB's misses are mostly changes of
  *   spread, shape or spike rate, which it finds: +9 points on the standard
  *   profile. Inline, on one-minute latency quantiles, it raised the
- *   synthetic false-positive rate from 2.7 % to about 38 %, and the settings
+ *   synthetic false-positive rate from 2.3 % to about 34 %, and the settings
  *   that kept it under 5 % found nothing more, so it stays off there.
  *
  * NAB values carry no sample count, so `minCount` never applies; the 10 %

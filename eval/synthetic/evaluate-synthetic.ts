@@ -1,5 +1,7 @@
 import type { AnomalyDetectorOptions } from '../../src/anomaly/anomaly-detector-options';
 import { createAnomalyDetector } from '../../src/anomaly/create-anomaly-detector';
+import { resolveBaselineProcessorSettings } from '../../processors/baseline/config';
+import { detectorOptionsFor } from '../../processors/baseline/create-baseline-engine';
 import type { ChangeKind, ChangeSpec, LatencySeries, LatencySeriesSpec, TrafficGap } from './latency-series';
 import { generateLatencySeries } from './latency-series';
 import { SeededRandom } from './seeded-random';
@@ -38,7 +40,17 @@ export interface SyntheticEvaluationConfig {
   readonly detectorOptions: AnomalyDetectorOptions;
 }
 
-/** The inline defaults as the baseline processor uses them for latency: alert up only. */
+/** Milliseconds per second: the series are generated in seconds, the baseline processor feeds latency in ms. */
+const MS_PER_SECOND = 1000;
+
+/**
+ * Exactly the options the baseline processor gives a `latency_p99` detector
+ * with its default configuration (history 24 h, cold start 30 min, a 1 ms
+ * absolute floor, direction up, …), so the figures describe what ships.
+ */
+export const PROCESSOR_LATENCY_P99_OPTIONS: AnomalyDetectorOptions = detectorOptionsFor('latency_p99', resolveBaselineProcessorSettings({}));
+
+/** The inline defaults, as the baseline processor configures them for latency. */
 export const DEFAULT_SYNTHETIC_CONFIG: SyntheticEvaluationConfig = {
   seed: 20_240_101,
   noChangeSeries: 300,
@@ -47,7 +59,7 @@ export const DEFAULT_SYNTHETIC_CONFIG: SyntheticEvaluationConfig = {
   burnInDays: 3,
   quantiles: [0.5, 0.99],
   detectionHorizon: 60,
-  detectorOptions: { direction: 'up' },
+  detectorOptions: PROCESSOR_LATENCY_P99_OPTIONS,
 };
 
 /** Detection figures for one group of change series. */
@@ -122,12 +134,17 @@ export function sampleSeriesSpec(rng: SeededRandom, quantile: number, intervals:
   };
 }
 
-/** Runs a fresh detector over a series; returns the anomalous flag per interval. */
+/**
+ * Runs a fresh detector over a series; returns the anomalous flag per
+ * interval. Values are fed in milliseconds, as the baseline processor feeds
+ * latency (so `minAbsoluteChange` is in ms).
+ */
 export function detectAnomalies(series: LatencySeries, options: AnomalyDetectorOptions): Uint8Array {
   const detector = createAnomalyDetector(options);
   const flags = new Uint8Array(series.values.length);
   for (let i = 0; i < series.values.length; i++) {
-    flags[i] = detector.update(series.timesMs[i] ?? 0, series.values[i] ?? Number.NaN, series.counts[i] ?? 0).anomalous ? 1 : 0;
+    const valueMs = (series.values[i] ?? Number.NaN) * MS_PER_SECOND;
+    flags[i] = detector.update(series.timesMs[i] ?? 0, valueMs, series.counts[i] ?? 0).anomalous ? 1 : 0;
   }
   return flags;
 }

@@ -2,8 +2,8 @@
  * `npm run eval:synthetic -- [--seed N] [--scale F]`
  *
  * Generates labelled latency series (latency-series.ts), runs slowatch's
- * anomaly detector on each with the INLINE defaults (direction 'up', as the
- * baseline processor uses it for latency; 1-minute intervals) and prints
+ * anomaly detector on each with the options the baseline processor gives
+ * latency_p99 by default (`detectorOptionsFor`; values in ms) and prints
  * detection rates by shift size, detection delays and false-positive rates.
  * `--scale` multiplies the number of series (1 = the figures in
  * docs/anomaly-detection.md).
@@ -35,7 +35,7 @@ function main(): void {
   const report = runSyntheticEvaluation(config);
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `synthetic latency series: 1-minute intervals, ${config.burnInDays} days of burn-in from cold start + 1 evaluated day; quantiles ${config.quantiles.join(', ')}; seed ${config.seed}; detector options ${JSON.stringify(config.detectorOptions)} (inline defaults otherwise); ${seconds.toFixed(1)} s`,
+    `synthetic latency series: 1-minute intervals, ${config.burnInDays} days of burn-in from cold start + 1 evaluated day; quantiles ${config.quantiles.join(', ')}; seed ${config.seed}; detector options ${JSON.stringify(config.detectorOptions)} (the baseline processor's latency_p99 defaults; values in ms); ${seconds.toFixed(1)} s`,
   );
   console.log('');
   console.log(`| ${'change'.padEnd(40)} | series | detected | median delay | p90 delay |`);

@@ -1,4 +1,5 @@
 import type { Clock } from '../../src/clock';
+import { DEFAULT_ANOMALY_DETECTOR_OPTIONS } from '../../src/anomaly/anomaly-detector-options';
 import type { AnomalyDetectorOptions } from '../../src/anomaly/anomaly-detector-options';
 import { createAnomalyDetector } from '../../src/anomaly/create-anomaly-detector';
 import type { DetectorFactory } from '../../src/baseline/baseline-model';
@@ -31,6 +32,9 @@ export function detectorOptionsFor(signal: BaselineSignal, settings: BaselinePro
     dailySeasonality: settings.dailySeasonality,
     weeklySeasonality: settings.weeklySeasonality,
     noveltyWindow: settings.noveltyWindow,
+    // Ratios backed by n spans carry binomial sampling noise: one failure in
+    // 50 spans on an operation that never fails is not an anomaly.
+    valueKind: info.unit === 'ratio' ? 'ratio' : 'level',
   };
 }
 
@@ -60,6 +64,8 @@ export function createBaselineEngine(settings: BaselineProcessorSettings, option
       modelledSignals: settings.signals,
       createDetector: options.createDetector ?? detectorFactoryFor(settings),
       exemplars: settings.exemplars,
+      // The detectors run with the default clearIntervals (detectorOptionsFor sets none): a silent key's anomaly ends after as many empty intervals.
+      emptyIntervalsToEndAnomaly: DEFAULT_ANOMALY_DETECTOR_OPTIONS.clearIntervals,
     },
     ...(options.onError !== undefined && { onError: options.onError }),
   });

@@ -19,9 +19,9 @@ export interface OtlpSpanReader<S extends SpanSample> {
 
 /**
  * The fields every reader fills alike: kind and status in OTLP's numbering
- * (the engines'), the name, and the times in milliseconds. The end time
- * keeps microseconds: dividing the BigInt first keeps it exact, where
- * Number() of nanoseconds since the epoch would round (beyond 2^53).
+ * (the engines'), the name and the duration in milliseconds. Not the end
+ * time: only the SLO reads it (see readOtlpSpanEndTimeMs), and its BigInt
+ * division is per-span work the other engines would pay for nothing.
  */
 export function readOtlpSpanFields(sample: SpanSample, span: Span): void {
   const start = span.startTimeUnixNano ?? 0n;
@@ -30,5 +30,13 @@ export function readOtlpSpanFields(sample: SpanSample, span: Span): void {
   sample.name = span.name ?? '';
   sample.statusCode = span.status?.code ?? 0;
   sample.durationMs = end > start ? Number(end - start) / NS_PER_MS : 0;
-  sample.endTimeMs = Number(end / 1000n) / 1000;
+}
+
+/**
+ * The span's end time in Unix milliseconds, keeping microseconds: dividing
+ * the BigInt first keeps it exact, where Number() of nanoseconds since the
+ * epoch would round (beyond 2^53).
+ */
+export function readOtlpSpanEndTimeMs(span: Span): number {
+  return Number((span.endTimeUnixNano ?? 0n) / 1000n) / 1000;
 }

@@ -3,13 +3,14 @@ import type { AttributeMap } from '../../src/engine/span-sample';
 import { attributesToRecord } from '../../src/otlp/attributes';
 import type { KeyValue, Resource } from '../../src/otlp/model/common';
 import type { Span } from '../../src/otlp/model/trace';
-import { readOtlpSpanFields } from './otlp-span-reader';
+import { readOtlpSpanEndTimeMs, readOtlpSpanFields } from './otlp-span-reader';
 import type { OtlpSpanReader } from './otlp-span-reader';
 
 /**
- * Reads OTLP spans into a SpanSample with all their attributes, for the SLO
- * and regression processors, whose selectors, group_by keys and
- * service.version may name any span or resource attribute. Resource
+ * Reads OTLP spans into a SpanSample with all their attributes and the end
+ * time, for the SLO processor, whose selectors and group_by keys may name
+ * any span or resource attribute. (Engines that read a few fixed attributes
+ * use OtlpPickedSpanReader, which allocates nothing per span.) Resource
  * attributes are converted once per resource, not per span, and a span
  * without attributes allocates nothing.
  */
@@ -26,6 +27,7 @@ export class OtlpSpanSampleReader implements OtlpSpanReader<SpanSample> {
   read(span: Span): SpanSample {
     const sample = this.sample;
     readOtlpSpanFields(sample, span);
+    sample.endTimeMs = readOtlpSpanEndTimeMs(span);
     sample.attributes = toAttributeMap(span.attributes);
     return sample;
   }

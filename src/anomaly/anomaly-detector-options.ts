@@ -3,6 +3,13 @@ import { MAX_NOVELTY_WINDOW } from './window-novelty-test';
 /** Which deviations count: latency and error ratios alert `up` only, throughput `both`. */
 export type AnomalyDirection = 'up' | 'down' | 'both';
 
+/**
+ * What a value is: a `'ratio'` of events among `count` samples (an error
+ * ratio, in [0, 1]) has a known sampling noise; a `'level'` (a latency
+ * quantile, a rate) does not.
+ */
+export type AnomalyValueKind = 'level' | 'ratio';
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
@@ -77,7 +84,8 @@ export interface AnomalyDetectorOptions {
   readonly bandZ?: number;
   /**
    * Values backed by fewer samples never open an anomaly, do not count
-   * toward sustaining or clearing one, and move the baseline only by
+   * toward sustaining one (they do count toward clearing one: an in-band
+   * value is weak evidence of normality, but evidence), and move the baseline only by
    * `count / minCount` of a normal value's weight. (Independently of this,
    * any value backed by fewer samples than the recent typical count is
    * judged against a spread widened by √(typical / count).)
@@ -91,8 +99,10 @@ export interface AnomalyDetectorOptions {
    */
   readonly minRelativeChange?: number;
   /**
-   * Practical-significance floor in the value's own unit (seconds, a ratio,
-   * spans per second). The larger of the two floors applies.
+   * Practical-significance floor in the value's own unit (whatever unit the
+   * caller feeds: the baseline processor feeds latency in milliseconds, error
+   * ratios as a share in [0, 1], throughput in spans per second). The larger
+   * of the two floors applies.
    * @default 0
    */
   readonly minAbsoluteChange?: number;
@@ -101,6 +111,16 @@ export interface AnomalyDetectorOptions {
    * @default 'both'
    */
   readonly direction?: AnomalyDirection;
+  /**
+   * `'ratio'`: the value is a share of `count` samples (an error ratio), so
+   * whenever `update` is given a finite count n, the spread is never below
+   * the binomial standard error √(max(p, 1/n) · max(1 − p, 1/n) / n) at the
+   * expected ratio p (the centre, clamped to [0, 1]). An operation that never
+   * fails then does not alert on one failed span in 50 (z = 1), while a
+   * sustained 20 % error ratio still does. `'level'`: no such floor.
+   * @default 'level'
+   */
+  readonly valueKind?: AnomalyValueKind;
   /**
    * Learn a time-of-day profile (96 slots of 15 min, interpolated) and a
    * time-of-day spread. They are used once `dailyMinHistoryMs` has passed
@@ -127,9 +147,10 @@ export interface AnomalyDetectorOptions {
    */
   readonly weeklyMinHistoryMs?: number;
   /**
-   * An anomaly that lasts this long is taken as the new normal: the level
-   * jumps to the recent level and the anomaly ends. Bounds how long a lasting
-   * level shift alerts.
+   * An anomaly that lasts this long ends, whatever the sample counts: it is
+   * taken as the new normal (the level jumps to the recent level of the
+   * counted values) when at least two counted values arrived since it
+   * opened, and otherwise just ends. Bounds how long any anomaly alerts.
    * @default 3600000 (1 hour)
    */
   readonly rebaselineMs?: number;
@@ -170,6 +191,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: ResolvedAnomalyDetectorOptions = 
   minRelativeChange: 0.1,
   minAbsoluteChange: 0,
   direction: 'both',
+  valueKind: 'level',
   dailySeasonality: true,
   weeklySeasonality: true,
   dailyMinHistoryMs: 2 * DAY_MS,
@@ -224,6 +246,10 @@ export function resolveAnomalyDetectorOptions(options: AnomalyDetectorOptions = 
   if (direction !== 'up' && direction !== 'down' && direction !== 'both') {
     throw new RangeError(`anomaly detector: direction must be 'up', 'down' or 'both', got ${String(direction)}`);
   }
+  const valueKind = options.valueKind ?? d.valueKind;
+  if (valueKind !== 'level' && valueKind !== 'ratio') {
+    throw new RangeError(`anomaly detector: valueKind must be 'level' or 'ratio', got ${String(valueKind)}`);
+  }
   const sustainedZ = positive('sustainedZ', options.sustainedZ ?? d.sustainedZ);
   const bandZ = positive('bandZ', options.bandZ ?? d.bandZ);
   const extremeZ = positive('extremeZ', options.extremeZ ?? d.extremeZ);
@@ -241,6 +267,7 @@ export function resolveAnomalyDetectorOptions(options: AnomalyDetectorOptions = 
     minRelativeChange: nonNegative('minRelativeChange', options.minRelativeChange ?? d.minRelativeChange),
     minAbsoluteChange: nonNegative('minAbsoluteChange', options.minAbsoluteChange ?? d.minAbsoluteChange),
     direction,
+    valueKind,
     dailySeasonality: options.dailySeasonality ?? d.dailySeasonality,
     weeklySeasonality: options.weeklySeasonality ?? d.weeklySeasonality,
     dailyMinHistoryMs: nonNegative('dailyMinHistoryMs', options.dailyMinHistoryMs ?? d.dailyMinHistoryMs),

@@ -105,8 +105,9 @@ function directed(direction: AnomalyDirection, value: number): number {
  *   under 3 %);
  * - the spread σ is a clipped exponentially weighted mean absolute residual
  *   × 1.2533, by time of day once the daily model is on, floored by 0.3 ×
- *   the RMS residual (heavy tails), and widened by √(typical count / count)
- *   for values backed by fewer samples than usual.
+ *   the RMS residual (heavy tails), widened by √(typical count / count)
+ *   for values backed by fewer samples than usual, and for ratios floored
+ *   by their binomial standard error (below).
  *
  * ## Evidence and score
  * With r = value − centre and z = r / σ, ⁺ = in the configured direction:
@@ -132,12 +133,18 @@ function directed(direction: AnomalyDirection, value: number): number {
  *
  * ## Anomaly state
  * Opens when E ≥ 1 on a value backed by ≥ `minCount` samples. Ends when
- * `clearIntervals` consecutive counted values are back in the band and m is
- * below `sustainedZ / 2` (hysteresis), or after `rebaselineMs` (and at least
- * two values), when the level moves by the median residual since the
- * anomaly opened and the spread widens to the residuals' spread around it if
- * larger: the shift becomes the new normal. While an anomaly is open the
- * level and the spreads do not learn.
+ * `clearIntervals` consecutive values (of any count) are back in the band
+ * and m is below `sustainedZ / 2` (hysteresis), or once it has lasted
+ * `rebaselineMs`, whatever the counts: with at least two counted values
+ * since it opened, the level moves by the median of the recent counted
+ * residuals and the spread widens to their spread around it if larger (the
+ * shift becomes the new normal); otherwise it just ends. While an anomaly
+ * is open the level and the spreads do not learn.
+ *
+ * ## Ratios
+ * With `valueKind: 'ratio'` and a finite count n, σ is at least the
+ * binomial standard error √(max(p, 1/n) · max(1 − p, 1/n) / n) at the
+ * centre p: one failure among n spans on a series that never fails is z = 1.
  *
  * ## Cold start
  * Until the daily profile may be used (`dailyMinHistoryMs`), the level of
@@ -275,20 +282,28 @@ export class RobustSeasonalDetector implements AnomalyDetector {
     if (!this.ready) {
       this.warmUp(timeMs, value);
       this.lastTimeMs = Math.max(timeMs, Number.isNaN(this.lastTimeMs) ? timeMs : this.lastTimeMs);
-      return { score: 0, anomalous: false, expected: undefined };
+      // The value completing the warm-up already gets the band (it is not scored: it shaped the start).
+      return { score: 0, anomalous: false, expected: this.ready ? this.band(timeMs) : undefined };
     }
     const reading = this.step(timeMs, value, count, dtMs);
     this.lastTimeMs = Math.max(timeMs, this.lastTimeMs);
     return reading;
   }
 
-  /** Cold start: collect values until both warm-up conditions hold, then start from their median and MAD. */
+  /**
+   * Cold start: collect values until both warm-up conditions hold, then start
+   * from their median and MAD. A value is stamped with the end of its
+   * interval, so the time seen is measured from the start of the first
+   * interval (`firstTimeMs − intervalMs`): with the defaults the 30th
+   * one-minute value completes both 30 values and 30 minutes.
+   */
   private warmUp(timeMs: number, value: number): void {
     const sample = this.warmupSample;
     sample[this.warmupSeen % sample.length] = value;
     this.novelty?.push(value);
     this.warmupSeen++;
-    if (this.warmupSeen < this.options.warmupIntervals || timeMs - this.firstTimeMs < this.options.warmupMs) return;
+    const seenMs = timeMs - (this.firstTimeMs - this.options.intervalMs);
+    if (this.warmupSeen < this.options.warmupIntervals || seenMs < this.options.warmupMs) return;
     const n = Math.min(this.warmupSeen, sample.length);
     const values = Array.from(sample.subarray(0, n));
     const center = median(values);
@@ -318,7 +333,7 @@ export class RobustSeasonalDetector implements AnomalyDetector {
     const season = (this.model >= 1 ? dailyPred : 0) + (this.model === 2 ? weeklyPred : 0);
     const center = this.level + season;
     const robustSpread = this.robustSpreadAt(timeMs, center);
-    const spread = this.withHeavyTailFloor(robustSpread) * this.sampleNoiseFactor(count, dtMs);
+    const spread = Math.max(this.withHeavyTailFloor(robustSpread) * this.sampleNoiseFactor(count, dtMs), this.countNoiseSpread(center, count));
     this.trackSquaredResidual(value - center, robustSpread, dtMs);
     const residual = value - center;
     const z = residual / spread;
@@ -354,14 +369,18 @@ export class RobustSeasonalDetector implements AnomalyDetector {
       }
     } else {
       const inBand = directed(o.direction, z) < o.bandZ || (floor > 0 && directed(o.direction, residual) < floor);
-      if (counted) {
-        this.inBandRun = inBand ? this.inBandRun + 1 : 0;
-        this.anomalyValues++;
-      }
+      // Every value counts toward clearing, whatever its count: an in-band value of a few samples is
+      // weak evidence of normality, but it is evidence (and its band is already widened for its
+      // count); otherwise an anomaly could never end while traffic stays below minCount.
+      this.inBandRun = inBand ? this.inBandRun + 1 : 0;
+      if (counted) this.anomalyValues++;
       if (this.inBandRun >= o.clearIntervals && directed(o.direction, meanZ) < o.sustainedZ / 2) {
         this.anomalous = false;
-      } else if (timeMs - this.anomalyStartMs >= o.rebaselineMs && this.anomalyValues >= 2) {
-        this.rebaseline(spread);
+      } else if (timeMs - this.anomalyStartMs >= o.rebaselineMs) {
+        // By elapsed time, whatever the counts: the level moves only when counted values since the
+        // opening one say where it went; otherwise the anomaly just ends.
+        if (this.anomalyValues >= 2) this.rebaseline(spread);
+        else this.endWithoutRebaseline();
         this.anomalous = false;
       }
     }
@@ -466,6 +485,20 @@ export class RobustSeasonalDetector implements AnomalyDetector {
     return typical > count ? Math.sqrt(typical / count) : 1;
   }
 
+  /**
+   * Sampling-noise floor of a ratio backed by `count` samples (`valueKind:
+   * 'ratio'`): the binomial standard error √(p·(1 − p) / n) at the expected
+   * ratio p (the centre, clamped to [0, 1]), with p taken as at least 1/n so
+   * that a ratio whose history is all zeros still has the noise of one event
+   * in n (the "rule of one": one failure in 50 is z = 1, not a many-σ event).
+   * 0 for levels and for plain series (count = ∞).
+   */
+  private countNoiseSpread(center: number, count: number): number {
+    if (this.options.valueKind !== 'ratio' || !Number.isFinite(count)) return 0;
+    const p = Math.min(1, Math.max(0, center));
+    return Math.sqrt((Math.max(p, 1 / count) * Math.max(1 - p, 1 / count)) / count);
+  }
+
   /** The spread z-scores use: the robust spread, floored by a share of the RMS residual. */
   private withHeavyTailFloor(robustSpread: number): number {
     return Math.max(robustSpread, HEAVY_TAIL_SPREAD_SHARE * Math.sqrt(this.residualSq));
@@ -496,11 +529,14 @@ export class RobustSeasonalDetector implements AnomalyDetector {
 
   /**
    * A lasting anomaly becomes the new normal. The shift is the median of the
-   * residuals since the anomaly opened, leaving out the opening value (a
-   * spike followed by normal values is not a shift; a shift's first value
-   * may overshoot). It moves the level only when it is at least one spread:
-   * otherwise the anomaly was not a level shift and simply ends. The spread
-   * widens to the recent one when that is larger.
+   * residuals of the last min(counted values since the anomaly opened,
+   * `sustainIntervals`) counted values: with the default 1-hour
+   * `rebaselineMs` these are the latest 5 values, long after the opening one;
+   * with a short `rebaselineMs` the opening value may be among them (the
+   * median keeps one overshooting value from dominating). The level moves
+   * by the shift whatever its size (a small one is a small correction), and
+   * the spread widens to the residuals' spread around the shift when that is
+   * larger. Called only with at least two counted values since the opening.
    */
   private rebaseline(spread: number): void {
     const n = Math.min(this.anomalyValues, this.recentFill);
@@ -512,6 +548,12 @@ export class RobustSeasonalDetector implements AnomalyDetector {
       const recentMeanAbs = residuals.reduce((sum, r) => sum + Math.abs(r - shift), 0) / residuals.length;
       if (recentMeanAbs > spread / MEAN_ABS_TO_SIGMA) this.meanAbs = recentMeanAbs;
     }
+    this.forgetEvidence();
+    this.inBandRun = 0;
+  }
+
+  /** An anomaly outlasting `rebaselineMs` without counted values to re-baseline on: it ends, the level stays. */
+  private endWithoutRebaseline(): void {
     this.forgetEvidence();
     this.inBandRun = 0;
   }
@@ -618,17 +660,26 @@ export class RobustSeasonalDetector implements AnomalyDetector {
     return meanAbs + alpha * (Math.min(Math.abs(residual), limit) - meanAbs);
   }
 
-  /** Once a day, move the profiles' mean into the anchor so the decomposition stays identifiable. */
+  /**
+   * Once a day, move the profiles' mean into the anchor so the decomposition
+   * stays identifiable. The anchor is learned against both profiles, so it
+   * takes both means; the level takes the mean of each profile the model in
+   * use adds to it, so the centre (level + profiles in use) is the same
+   * just before and after: a recentre is a change of parameters, not of
+   * prediction (it moves the level even while an anomaly freezes it).
+   */
   private recentre(): void {
     if (this.daily !== undefined) {
       const m = this.daily.mean();
       this.daily.shift(-m);
       this.anchor += m;
+      if (this.model >= 1) this.level += m;
     }
     if (this.weekly !== undefined) {
       const m = this.weekly.mean();
       this.weekly.shift(-m);
       this.anchor += m;
+      if (this.model === 2) this.level += m;
     }
   }
 

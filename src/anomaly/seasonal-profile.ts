@@ -30,7 +30,11 @@ export class SeasonalProfile {
   private readonly offsets: Float32Array;
   private readonly weights: Float32Array;
   private readonly memoryPeriods: number;
-  /** Shifts the epoch so that slot 0 starts at a chosen phase (Monday 00:00 UTC for weeks). */
+  /**
+   * Added to the time before taking it modulo the period. With phase 0, slot
+   * 0 starts at a multiple of the period since the Unix epoch: 00:00 UTC for
+   * days, and Thursday 00:00 UTC for weeks (1970-01-01 was a Thursday).
+   */
   private readonly phaseMs: number;
 
   /**

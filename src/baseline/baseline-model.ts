@@ -27,7 +27,24 @@ export interface BaselineModelOptions {
    * @default 30
    */
   readonly recentIntervals?: number;
+  /**
+   * Consecutive closed intervals without spans after which a key's open
+   * anomalies on the signals that need spans (latency, error ratio) end.
+   * Nothing is fed to those detectors for an empty interval, so without
+   * this their last `anomalous` reading would stand as long as the key is
+   * silent (up to idle eviction, 24 h by default). The bound mirrors the
+   * detector's own clear criterion (Robust seasonal detector
+   * `clearIntervals`: an anomaly ends after that many intervals back to
+   * normal): after as many intervals without a single value there is no
+   * evidence left that the problem persists. Throughput is fed every
+   * interval (0 included) and ends on its own. ≥ 1.
+   * @default 3 (the detector's default `clearIntervals`)
+   */
+  readonly emptyIntervalsToEndAnomaly?: number;
 }
+
+/** The robust seasonal detector's default `clearIntervals`; createBaselineEngine passes the detector's own value. */
+const DEFAULT_EMPTY_INTERVALS_TO_END_ANOMALY = 3;
 
 /** Everything about the per-key state that is decided once, shared by every key of an engine. */
 export class BaselineModel {
@@ -38,6 +55,7 @@ export class BaselineModel {
   readonly createDetector: DetectorFactory;
   readonly exemplars: number;
   readonly recentIntervals: number;
+  readonly emptyIntervalsToEndAnomaly: number;
 
   constructor(options: BaselineModelOptions) {
     const wanted = new Set(options.modelledSignals);
@@ -48,5 +66,9 @@ export class BaselineModel {
     this.createDetector = options.createDetector;
     this.exemplars = options.exemplars ?? 3;
     this.recentIntervals = options.recentIntervals ?? 30;
+    this.emptyIntervalsToEndAnomaly = options.emptyIntervalsToEndAnomaly ?? DEFAULT_EMPTY_INTERVALS_TO_END_ANOMALY;
+    if (!Number.isSafeInteger(this.emptyIntervalsToEndAnomaly) || this.emptyIntervalsToEndAnomaly < 1) {
+      throw new RangeError(`emptyIntervalsToEndAnomaly must be an integer ≥ 1, got ${this.emptyIntervalsToEndAnomaly}`);
+    }
   }
 }

@@ -40,7 +40,7 @@ const MS_PER_SECOND = 1000;
  *
  * Memory (besides the detectors, whose size is their own): the ring
  * (36 B × recentIntervals), four exemplar sets (24 B × exemplars each),
- * 8 × 4 × 6 + 6 + 8 × 6 B of readings, the open interval's sketch bins
+ * 8 × 4 × 6 + 6 + 8 × 6 B of readings, 8 B of empty-interval count, the open interval's sketch bins
  * (≤ LATENCY_SKETCH_MAX_BIN_BYTES, only while the key has spans in it) and
  * about 1 KB of objects. bench:processors measures the total.
  */
@@ -63,6 +63,8 @@ export class BaselineSeries {
   private readonly readings = new Float64Array(SIGNAL_COUNT * READING_FIELDS);
   private readonly flags = new Uint8Array(SIGNAL_COUNT);
   private closedCount = 0;
+  /** Consecutive closed intervals without spans, for ending the anomalies of a silent key. */
+  private emptyIntervals = 0;
   private closedEndMs = Number.NaN;
   /** End of the last interval that had spans (or the creation time): for idle eviction. */
   private lastActiveMs: number;
@@ -104,13 +106,17 @@ export class BaselineSeries {
    * Closes the open interval: computes every signal, appends them to the
    * ring, feeds each modelled signal's detector (signals that need spans are
    * skipped for an empty interval) and keeps the readings. The open interval
-   * then starts empty.
+   * then starts empty. A signal that needs spans and has been without a value
+   * for `model.emptyIntervalsToEndAnomaly` consecutive intervals loses its
+   * `anomalous` flag (its detector is not told: the next value it gets decides
+   * afresh, so an anomaly still there when traffic returns starts again).
    *
    * @param endMs the interval's end (Unix ms), passed to the detectors
    * @param intervalMs its length, for throughput
    */
   close(endMs: number, intervalMs: number): void {
     const count = this.count;
+    this.emptyIntervals = count > 0 ? 0 : this.emptyIntervals + 1;
     const observed = this.observed;
     for (let s = SignalIndex.latency_p50; s <= SignalIndex.latency_p99; s++) {
       observed[s] = count > 0 ? this.sketch.quantile(SIGNAL_INFO[s]!.quantile as number) : Number.NaN;
@@ -134,8 +140,12 @@ export class BaselineSeries {
       const base = s * READING_FIELDS;
       const info = SIGNAL_INFO[s]!;
       if (info.needsSpans && count === 0) {
-        // No value this interval: the last reading stands, marked as not updated.
-        this.flags[s] = (this.flags[s] as number) & ~UPDATED;
+        // No value this interval: the last reading stands, marked as not updated,
+        // except that an anomaly without a single value for emptyIntervalsToEndAnomaly
+        // intervals ends (the AnomalyEngine sees the falling edge, observed null).
+        let flags = (this.flags[s] as number) & ~UPDATED;
+        if (this.emptyIntervals >= this.model.emptyIntervalsToEndAnomaly) flags &= ~ANOMALOUS;
+        this.flags[s] = flags;
         continue;
       }
       const reading = this.detectors[s]!.update(endMs, observed[s] as number, info.needsSpans ? count : undefined);

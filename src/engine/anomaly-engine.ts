@@ -23,7 +23,11 @@ const DEFAULT_EVIDENCE_INTERVALS = 10;
 /**
  * Turns the baseline's detector readings into anomaly events: a rising edge
  * of a watched signal's `anomalous` reading is a start, a falling edge (or
- * the key being evicted) an end. Each event carries its evidence (expected
+ * the key being evicted) an end. A key that stops receiving spans also gets
+ * a falling edge on latency and error ratio after
+ * `BaselineModel.emptyIntervalsToEndAnomaly` empty intervals (BaselineSeries
+ * clears the flag its unfed detectors left set): that end event has
+ * `observed` null and `spanCount` 0. Each event carries its evidence (expected
  * band, observed value, score, span count, the slowest spans' trace ids,
  * the signal's recent values), is counted, kept in a bounded ring and
  * handed to `onAnomaly`.

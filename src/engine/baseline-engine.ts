@@ -41,15 +41,6 @@ export interface BaselineEngineOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/**
- * Intervals closed in one roll-up at most. The timer closes one interval at
- * a time; several are due at once only after the event loop or the whole
- * process was stalled, and then the intervals in between were not observed
- * at all: feeding each a zero throughput would invent an outage. So a long
- * gap is skipped (the detectors just see a jump in time).
- */
-export const MAX_CATCH_UP_INTERVALS = 5;
-
 const DEFAULT_INTERVAL_MS = 60_000;
 const DEFAULT_MAX_KEYS = 2000;
 const DEFAULT_IDLE_MS = 24 * 60 * 60_000;
@@ -61,10 +52,26 @@ const DEFAULT_IDLE_MS = 24 * 60 * 60_000;
  * are the baselines. Pure apart from the injected clock; the agent and the
  * gateway feed it through thin adapters, a timer calls rollUp().
  *
- * Spans count in the interval during which they are recorded (the clock's
- * now), not by their end time: a late batch is never lost and never
- * reopens a closed interval; a batching delay only shifts spans by that
- * delay.
+ * Spans count in the interval that is open when they are recorded, not by
+ * their end time: a late batch is never lost and never reopens a closed
+ * interval; a batching delay only shifts spans by that delay.
+ *
+ * Only rollUp() closes intervals (the roll-up timer, a metrics scrape, the
+ * gateway's enrichment once per batch), never record(): closing costs
+ * O(keys) (about 25 ms for 2000 keys), which must not land on whichever
+ * span happens to arrive first after a boundary, inside a host's span
+ * callback. Spans recorded between an interval's end and the next roll-up
+ * tick (at most one tick, ≤ 1 s) still count in the interval that is open,
+ * the same shift a batching delay causes.
+ *
+ * Stalls: when rollUp() runs more than one interval after the open
+ * interval's end, the event loop or the process was stalled and the
+ * intervals in between were not observed at all (no span could be
+ * recorded). Feeding each a zero throughput would invent an outage, so only
+ * the open interval is closed and the missed ones are skipped, counted in
+ * skippedIntervals; the detectors just see a jump in time. A key without
+ * spans while the process runs normally is closed by the timer every
+ * interval and does get its real zero throughput.
  */
 export class BaselineEngine {
   readonly intervalMs: number;
@@ -110,7 +117,7 @@ export class BaselineEngine {
     return this.index.size + (this.index.overflowState === undefined ? 0 : 1);
   }
 
-  /** Intervals skipped after stalls (see MAX_CATCH_UP_INTERVALS). */
+  /** Intervals skipped after stalls (never closed, nothing fed for them). */
   get skippedIntervals(): number {
     return this.skipped;
   }
@@ -126,13 +133,12 @@ export class BaselineEngine {
   }
 
   /**
-   * Counts one finished span. O(1) and allocation-free once its key exists
-   * (the operation name comes from a bounded cache); closes the open
-   * interval first when it is over.
+   * Counts one finished span in the open interval. O(1) and allocation-free
+   * once its key exists (the operation name comes from a bounded cache).
+   * Never closes an interval, even one that is over (see the class comment),
+   * and never reads the clock once the key exists.
    */
   record(span: BaselineSpanSample): void {
-    const now = this.clock.now();
-    if (now >= this.openEndMs) this.rollUp(now);
     const kind = span.kind;
     if (this.tracked[kind] !== true) return;
     const series = this.index.get(span.service, kind, this.namer.operation(span));
@@ -147,23 +153,20 @@ export class BaselineEngine {
   }
 
   /**
-   * Closes every interval that has ended by `now` (at most
-   * MAX_CATCH_UP_INTERVALS; a longer gap is skipped), feeding the
-   * detectors and telling the listeners, then drops idle keys.
+   * Closes the open interval when it has ended by `now`, feeding the
+   * detectors and telling the listeners, then drops idle keys. When `now`
+   * is past the end of the following interval too (a stall), those missed
+   * intervals are skipped, not closed: the next open interval is the one
+   * containing `now`. A no-op (one comparison) before the open interval's end.
    */
   rollUp(now: number = this.clock.now()): void {
-    let closed = 0;
-    while (now >= this.openEndMs) {
-      if (closed === MAX_CATCH_UP_INTERVALS) {
-        const next = this.intervalEndAfter(now);
-        this.skipped += (next - this.openEndMs) / this.intervalMs;
-        this.openEndMs = next;
-        break;
-      }
-      this.closeInterval(this.openEndMs);
-      this.openEndMs += this.intervalMs;
-      closed++;
-    }
+    if (now < this.openEndMs) return;
+    const endMs = this.openEndMs;
+    const nextEndMs = this.intervalEndAfter(now);
+    // Moved on before closing, so a throwing listener cannot make the next call close the same interval again.
+    this.openEndMs = nextEndMs;
+    this.skipped += (nextEndMs - endMs) / this.intervalMs - 1;
+    this.closeInterval(endMs);
   }
 
   /** Visits every key (the overflow key last). */

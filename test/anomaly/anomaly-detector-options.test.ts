@@ -16,6 +16,7 @@ describe('resolveAnomalyDetectorOptions', () => {
       minCount: 20,
       minRelativeChange: 0.1,
       direction: 'both',
+      valueKind: 'level',
       rebaselineMs: 3_600_000,
       noveltyWindow: 0,
     });
@@ -25,6 +26,11 @@ describe('resolveAnomalyDetectorOptions', () => {
     expect(resolveAnomalyDetectorOptions({ noveltyWindow: 0 }).noveltyWindow).toBe(0);
     expect(resolveAnomalyDetectorOptions({ noveltyWindow: 52 }).noveltyWindow).toBe(52);
     expect(resolveAnomalyDetectorOptions({ noveltyWindow: 128 }).noveltyWindow).toBe(128);
+  });
+
+  it("accepts valueKind 'level' (default) or 'ratio'", () => {
+    expect(resolveAnomalyDetectorOptions({ valueKind: 'ratio' }).valueKind).toBe('ratio');
+    expect(resolveAnomalyDetectorOptions({}).valueKind).toBe('level');
   });
 
   it('keeps given values and freezes the result', () => {
@@ -43,6 +49,7 @@ describe('resolveAnomalyDetectorOptions', () => {
     [{ minRelativeChange: -0.1 }, /minRelativeChange/],
     [{ extremeZ: Number.NaN }, /extremeZ/],
     [{ direction: 'sideways' as 'up' }, /direction/],
+    [{ valueKind: 'percent' as 'ratio' }, /valueKind/],
     [{ noveltyWindow: 4 }, /noveltyWindow/],
     [{ noveltyWindow: 129 }, /noveltyWindow/],
     [{ noveltyWindow: 52.5 }, /noveltyWindow/],

@@ -42,20 +42,23 @@ function warmed(options: AnomalyDetectorOptions = {}, days = 1, seed = 1): { d: 
 }
 
 describe('cold start', () => {
-  it('gives no band and is never anomalous until 30 values and 30 minutes have been seen', () => {
+  it('gives no band and is never anomalous until 30 values and 30 minutes have been seen, and the band comes with the 30th value', () => {
     const d = createAnomalyDetector();
-    // One value a minute: the 31st value is the first 30 minutes after the first one and completes the warm-up.
-    const readings = feed(d, 0, 31, (i) => (i === 10 ? 100 : 1));
+    // One value a minute, stamped with the end of its interval: the 30th value completes 30 values and
+    // 30 minutes since the start of the first interval, and already gets the band (regression: it was the 32nd).
+    const readings = feed(d, 0, 29, (i) => (i === 10 ? 100 : 1));
     expect(readings.every((r) => r.expected === undefined && !r.anomalous && r.score === 0)).toBe(true);
-    const after = feed(d, 31, 1, () => 1)[0];
-    expect(after?.expected?.center).toBeCloseTo(1, 6);
+    const completing = feed(d, 29, 1, () => 1)[0];
+    expect(completing?.anomalous).toBe(false);
+    expect(completing?.score).toBe(0);
+    expect(completing?.expected?.center).toBeCloseTo(1, 6);
   });
 
   it('waits for warmupMs as well as warmupIntervals', () => {
     const d = createAnomalyDetector({ warmupIntervals: 5, warmupMs: 60 * MINUTE });
-    const readings = feed(d, 0, 61, () => 1);
+    const readings = feed(d, 0, 59, () => 1);
     expect(readings.every((r) => r.expected === undefined)).toBe(true);
-    expect(feed(d, 61, 1, () => 1)[0]?.expected).toBeDefined();
+    expect(feed(d, 59, 1, () => 1)[0]?.expected).toBeDefined();
   });
 });
 
@@ -259,6 +262,75 @@ describe('memory', () => {
     const dir = path.resolve(__dirname, '../../src/anomaly');
     for (const file of readdirSync(dir)) {
       expect(readFileSync(path.join(dir, file), 'utf8')).not.toMatch(/Math\.random|Date\.now|performance\.now/);
+    }
+  });
+});
+
+describe('an anomaly while traffic stays below minCount', () => {
+  it('ends once low-count values are back in the band (they count toward clearing)', () => {
+    const { d, rng, next } = warmed({ direction: 'up', historyMs: DAY * MINUTE }, 1, 11);
+    expect(feed(d, next, 1, () => 0.3)[0]?.anomalous).toBe(true);
+    // Ten hours at 5 spans a minute (minCount 20), values back to normal.
+    const sparse = feed(d, next + 1, 600, () => noisy(rng, 0.1, 0.03), () => 5);
+    const end = sparse.findIndex((r) => !r.anomalous);
+    expect(end).toBeGreaterThanOrEqual(0);
+    expect(end).toBeLessThanOrEqual(60 + 3);
+    expect(sparse.slice(end).some((r) => r.anomalous)).toBe(false);
+  });
+
+  it('ends after rebaselineMs by elapsed time even when the low-count values stay out of the band, without moving the level', () => {
+    const { d, rng, next } = warmed({ direction: 'up', historyMs: DAY * MINUTE }, 1, 12);
+    const centre = feed(d, next, 1, () => 0.3)[0]?.expected?.center ?? 0;
+    const sparse = feed(d, next + 1, 600, () => 0.3, () => 5);
+    const end = sparse.findIndex((r) => !r.anomalous);
+    expect(end).toBeGreaterThanOrEqual(0);
+    expect(end).toBeLessThanOrEqual(60 + 1);
+    // No counted value since the spike: nothing to re-baseline on, the level stays where it was.
+    expect(sparse[end]?.expected?.center).toBeCloseTo(centre, 2);
+    expect(feed(d, next + 601, 1, () => noisy(rng, 0.1, 0.03))[0]?.anomalous).toBe(false);
+  });
+});
+
+describe("valueKind: 'ratio' (binomial sampling-noise floor)", () => {
+  /** An error ratio that is 0 for a day at 50 spans a minute, then the given values. */
+  function zeroSeries(valueKind: 'level' | 'ratio'): AnomalyDetector {
+    const d = createAnomalyDetector({ direction: 'up', historyMs: DAY * MINUTE, minAbsoluteChange: 0.01, valueKind });
+    feed(d, 0, DAY, () => 0, () => 50);
+    return d;
+  }
+
+  it('does not alert on one failed span in 50 on an operation that never fails', () => {
+    const d = zeroSeries('ratio');
+    const blip = feed(d, DAY, 1, () => 1 / 50, () => 50)[0];
+    expect(blip?.anomalous).toBe(false);
+    expect(blip?.score).toBeLessThan(0.5);
+    expect(feed(d, DAY + 1, 30, () => 0, () => 50).some((r) => r.anomalous)).toBe(false);
+  });
+
+  it('still alerts on a sustained 20 % error ratio', () => {
+    const d = zeroSeries('ratio');
+    const burst = feed(d, DAY, 10, () => 0.2, () => 50);
+    expect(anomalyStarts(burst)[0]).toBeLessThanOrEqual(1);
+  });
+
+  it("is off for 'level' (the default), where the zero series' floor spread makes one failure extreme", () => {
+    const d = zeroSeries('level');
+    expect(feed(d, DAY, 1, () => 1 / 50, () => 50)[0]?.anomalous).toBe(true);
+  });
+});
+
+describe('daily recentring', () => {
+  it('keeps the centre continuous across midnight after a lasting step on a daily cycle', () => {
+    const rng = new SeededRandom(13);
+    const d = createAnomalyDetector({ direction: 'up', historyMs: DAY * MINUTE });
+    const value = (i: number): number => (i >= 4 * DAY + 600 ? 1.3 : 1) * 100 * (1 + 0.3 * Math.sin((2 * Math.PI * (i % DAY)) / DAY)) * (1 + 0.02 * rng.normal());
+    const readings = feed(d, 0, 10 * DAY, value);
+    // Reading i is stamped (i + 1) minutes after T0: reading DAY·k − 1 is at midnight (and recentres), DAY·k at 00:01.
+    // The cycle itself moves the centre by at most 130 × 0.3 × 2π / 1440 ≈ 0.17 a minute.
+    for (let k = 5; k < 10; k++) {
+      const before = readings[k * DAY - 1]?.expected?.center ?? Number.NaN;
+      const after = readings[k * DAY]?.expected?.center ?? Number.NaN;
+      expect(Math.abs(after - before)).toBeLessThan(0.5);
     }
   });
 });

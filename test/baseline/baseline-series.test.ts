@@ -87,6 +87,33 @@ describe('BaselineSeries', () => {
     expect(s.score(SignalIndex.latency_p99)).toBe(0.9);
   });
 
+  it('clears the anomalous flag of a signal left without a value for emptyIntervalsToEndAnomaly intervals, not before', () => {
+    const updates: RecordedUpdate[] = [];
+    const model = new BaselineModel({ modelledSignals: [...BASELINE_SIGNALS], createDetector: doubleDetectors(updates), emptyIntervalsToEndAnomaly: 2 });
+    const s = new BaselineSeries(LABELS, false, model, 0);
+    for (let i = 1; i <= 4; i++) {
+      fillInterval(s);
+      s.close(i * MINUTE, MINUTE);
+    }
+    fillInterval(s, 2);
+    s.close(5 * MINUTE, MINUTE);
+    expect(s.isAnomalous(SignalIndex.latency_p99)).toBe(true);
+    s.close(6 * MINUTE, MINUTE);
+    expect(s.isAnomalous(SignalIndex.latency_p99)).toBe(true); // one empty interval: the reading stands
+    updates.length = 0;
+    s.close(7 * MINUTE, MINUTE);
+    expect(s.isAnomalous(SignalIndex.latency_p99)).toBe(false);
+    expect(s.hasBaseline(SignalIndex.latency_p99)).toBe(true); // the band stays, as evidence
+    expect(updates.map((u) => u.signal)).toEqual(['throughput']); // the detector itself is not fed
+    fillInterval(s, 2);
+    s.close(8 * MINUTE, MINUTE);
+    expect(s.isAnomalous(SignalIndex.latency_p99)).toBe(true); // a value again: the detector decides afresh
+  });
+
+  it('refuses an emptyIntervalsToEndAnomaly below 1', () => {
+    expect(() => new BaselineModel({ modelledSignals: ['latency_p99'], createDetector: doubleDetectors(), emptyIntervalsToEndAnomaly: 0 })).toThrow(RangeError);
+  });
+
   it('keeps the closed interval\'s slowest (and slowest failed) trace ids as evidence', () => {
     const s = series([], [...BASELINE_SIGNALS], 2);
     fillInterval(s, 1, 3);

@@ -23,11 +23,16 @@ interface Setup {
   interval(spec: Record<string, { scale?: number; failed?: number; spans?: number }>): void;
 }
 
-function setup(options: { signals?: BaselineSignal[]; maxRecentEvents?: number; idleMs?: number } = {}): Setup {
+function setup(options: { signals?: BaselineSignal[]; maxRecentEvents?: number; idleMs?: number; emptyIntervalsToEndAnomaly?: number } = {}): Setup {
   const clock = new ManualClock(T0);
-  const baseline = new BaselineEngine({ clock, idleMs: options.idleMs ?? 24 * 60 * MINUTE, model: { modelledSignals: [...BASELINE_SIGNALS], createDetector: doubleDetectors([], 3, 1.5) } });
+  const { idleMs, emptyIntervalsToEndAnomaly, ...anomalyOptions } = options;
+  const baseline = new BaselineEngine({
+    clock,
+    idleMs: idleMs ?? 24 * 60 * MINUTE,
+    model: { modelledSignals: [...BASELINE_SIGNALS], createDetector: doubleDetectors([], 3, 1.5), ...(emptyIntervalsToEndAnomaly !== undefined && { emptyIntervalsToEndAnomaly }) },
+  });
   const events: AnomalyEvent[] = [];
-  const anomaly = new AnomalyEngine(baseline, { ...options, onAnomaly: (e) => events.push(e) });
+  const anomaly = new AnomalyEngine(baseline, { ...anomalyOptions, onAnomaly: (e) => events.push(e) });
   const sample = new BaselineSpanSample();
   sample.kind = OtlpSpanKind.SERVER;
   sample.service = 'shop';
@@ -126,6 +131,29 @@ describe('AnomalyEngine', () => {
     t.interval({});
     expect(t.events.map((e) => `${e.key.operation} ${e.edge}`)).toEqual(['GET /a start', 'GET /a end']);
     expect(t.anomaly.activeKeys).toBe(0);
+  });
+
+  it('ends the anomaly of a key that stops receiving spans after emptyIntervalsToEndAnomaly empty intervals (observed null)', () => {
+    const t = setup({ signals: ['latency_p99', 'error_ratio'], emptyIntervalsToEndAnomaly: 3 });
+    for (let i = 0; i < 5; i++) t.interval(steady);
+    t.interval({ '/a': { scale: 3, failed: 15 }, '/b': {} });
+    expect(t.events.map((e) => `${e.signal} ${e.edge}`)).toEqual(['latency_p99 start', 'error_ratio start']);
+    t.interval({ '/b': {} });
+    t.interval({ '/b': {} });
+    expect(t.events).toHaveLength(2); // two empty intervals: no evidence yet that it is over
+    expect(t.anomaly.activeKeys).toBe(1);
+    t.interval({ '/b': {} });
+    const ends = t.events.slice(2);
+    expect(ends.map((e) => `${e.key.operation} ${e.signal} ${e.edge}`)).toEqual(['GET /a latency_p99 end', 'GET /a error_ratio end']);
+    for (const end of ends) {
+      expect(end).toMatchObject({ observed: null, spanCount: 0, atMs: T0 + 9 * MINUTE, endedAtMs: T0 + 9 * MINUTE, startedAtMs: T0 + 5 * MINUTE });
+      expect(end.expected).toBeDefined();
+    }
+    expect(t.anomaly.activeKeys).toBe(0);
+    t.interval({ '/b': {} });
+    expect(t.events).toHaveLength(4); // ended once
+    t.interval({ '/a': { scale: 3 }, '/b': {} }); // back, still slow: a new anomaly
+    expect(t.events.slice(4).map((e) => `${e.signal} ${e.edge}`)).toEqual(['latency_p99 start']);
   });
 
   it('keeps the last max_recent_events events, oldest first', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock';
-import { BaselineEngine, MAX_CATCH_UP_INTERVALS } from '../../src/engine/baseline-engine';
+import { BaselineEngine } from '../../src/engine/baseline-engine';
 import type { BaselineEngineOptions } from '../../src/engine/baseline-engine';
 import { BaselineSpanSample } from '../../src/engine/baseline-span-sample';
 import { OtlpSpanKind, OtlpStatusCode } from '../../src/engine/span-sample';
@@ -68,7 +68,7 @@ describe('BaselineEngine', () => {
     e.forEach((s) => expect(s.observedValue(SignalIndex.error_ratio)).toBe(0.5));
   });
 
-  it('closes epoch-aligned intervals when the clock passes their end, on record or rollUp', () => {
+  it('closes epoch-aligned intervals on rollUp once the clock passes their end', () => {
     const clock = new ManualClock(T0 + 25_000);
     const updates: RecordedUpdate[] = [];
     const e = engine(clock, {}, updates);
@@ -78,23 +78,66 @@ describe('BaselineEngine', () => {
     e.rollUp();
     expect(updates).toHaveLength(0);
     clock.set(T0 + MINUTE + 5);
-    e.record(span({ route: '/a', durationMs: 99 })); // closes [T0, T0+1m) first, then counts in the next one
+    e.rollUp();
     expect(new Set(updates.map((u) => u.timeMs))).toEqual(new Set([T0 + MINUTE]));
-    const p99 = updates.find((u) => u.signal === 'latency_p99');
-    expect(p99?.value).toBeCloseTo(10, 0);
     expect(e.openIntervalEndMs).toBe(T0 + 2 * MINUTE);
   });
 
-  it('catches up at most MAX_CATCH_UP_INTERVALS intervals after a stall and skips the rest', () => {
+  it('never closes an interval from record(): a span after the boundary but before the tick counts in the open interval', () => {
+    const clock = new ManualClock(T0);
+    const updates: RecordedUpdate[] = [];
+    const e = engine(clock, {}, updates);
+    for (const route of ['/a', '/b', '/c']) e.record(span({ route }));
+    clock.set(T0 + MINUTE + 500); // past the boundary, the roll-up timer has not ticked yet
+    e.record(span({ route: '/a', durationMs: 99 }));
+    expect(updates).toHaveLength(0); // no roll-up of every key inside the span callback
+    expect(e.openIntervalEndMs).toBe(T0 + MINUTE);
+    e.rollUp();
+    const counts = updates.filter((u) => u.signal === 'latency_p99').map((u) => u.count);
+    expect(counts.sort()).toEqual([1, 1, 2]); // the late span is in [T0, T0+1m) of /a
+    expect(e.skippedIntervals).toBe(0);
+  });
+
+  it('feeds a key without spans a real zero throughput every interval while the timer runs normally', () => {
+    const clock = new ManualClock(T0);
+    const updates: RecordedUpdate[] = [];
+    const e = engine(clock, {}, updates);
+    e.record(span({ route: '/a' }));
+    for (let i = 1; i <= 4; i++) {
+      clock.set(T0 + i * MINUTE + 300); // each tick a little after the boundary
+      e.rollUp();
+    }
+    const throughput = updates.filter((u) => u.signal === 'throughput');
+    expect(throughput.map((u) => u.timeMs)).toEqual([1, 2, 3, 4].map((i) => T0 + i * MINUTE));
+    expect(throughput.map((u) => u.value)).toEqual([1 / 60, 0, 0, 0]);
+    expect(e.skippedIntervals).toBe(0);
+  });
+
+  it('after a stall closes only the interval that was open and skips the missed ones without feeding them', () => {
+    const clock = new ManualClock(T0);
+    const updates: RecordedUpdate[] = [];
+    const e = engine(clock, {}, updates);
+    e.record(span({ route: '/a' }));
+    clock.set(T0 + 3 * MINUTE + 200); // the timer is late by more than one interval
+    e.rollUp();
+    const throughput = updates.filter((u) => u.signal === 'throughput');
+    expect(throughput).toEqual([expect.objectContaining({ timeMs: T0 + MINUTE, value: 1 / 60 })]); // no invented zeros for [1m, 3m)
+    expect(e.skippedIntervals).toBe(2);
+    expect(e.openIntervalEndMs).toBe(T0 + 4 * MINUTE);
+    clock.set(T0 + 4 * MINUTE + 100);
+    e.rollUp();
+    expect(updates.filter((u) => u.signal === 'throughput').map((u) => u.timeMs)).toEqual([T0 + MINUTE, T0 + 4 * MINUTE]);
+  });
+
+  it('skips a long stall entirely, whatever its length', () => {
     const clock = new ManualClock(T0);
     const updates: RecordedUpdate[] = [];
     const e = engine(clock, {}, updates);
     e.record(span({ route: '/a' }));
     clock.advance(60 * MINUTE);
     e.rollUp();
-    const throughputTimes = updates.filter((u) => u.signal === 'throughput').map((u) => u.timeMs);
-    expect(throughputTimes).toEqual(Array.from({ length: MAX_CATCH_UP_INTERVALS }, (_, i) => T0 + (i + 1) * MINUTE));
-    expect(e.skippedIntervals).toBe(60 - MAX_CATCH_UP_INTERVALS);
+    expect(updates.filter((u) => u.signal === 'throughput').map((u) => u.timeMs)).toEqual([T0 + MINUTE]);
+    expect(e.skippedIntervals).toBe(59);
     expect(e.openIntervalEndMs).toBe(T0 + 61 * MINUTE);
   });
 

@@ -59,8 +59,9 @@ describe('baseline processor config', () => {
       dailySeasonality: true,
       weeklySeasonality: true,
       noveltyWindow: 0,
+      valueKind: 'level',
     });
-    expect(options.error_ratio).toMatchObject({ direction: 'up', minAbsoluteChange: 0.05 });
+    expect(options.error_ratio).toMatchObject({ direction: 'up', minAbsoluteChange: 0.05, valueKind: 'ratio' });
     expect(options.throughput).toMatchObject({ direction: 'both', minAbsoluteChange: 2 });
     // Every option set is one the detector accepts.
     for (const o of Object.values(options)) expect(() => resolveAnomalyDetectorOptions(o)).not.toThrow();

@@ -8,6 +8,7 @@ import type { Consumer } from '../../../src/pipeline/consumer';
 import type { TelemetryBatch } from '../../../src/pipeline/telemetry-batch';
 import type { ExportTraceServiceRequest } from '../../../src/otlp/model/trace';
 import type { Logger } from '../../../src/logging/logger';
+import type { SpanSample } from '../../../src/engine/span-sample';
 import { meanRatioClassifier, regressionSpec } from '../../regression/regression-fixtures';
 
 const NOW = Date.UTC(2026, 10, 1, 12);
@@ -72,6 +73,18 @@ describe('OtlpRegressionProcessor', () => {
     expect(classify.calls[0]?.control).toEqual(new Array(10).fill(10.25));
     expect(classify.calls[0]?.experiment).toEqual(new Array(10).fill(30.5));
     expect(e.recentEvents().map((ev) => [ev.outcome, ev.baselineVersion, ev.version])).toEqual([['regression', '1.0', '1.1']]);
+  });
+
+  it('reads only the operation and service.version: one reused attribute object, one resource record per resource', async () => {
+    const seen: { attributes: unknown; resourceAttributes: unknown; endTimeMs: number }[] = [];
+    const recorder = { record: (s: SpanSample) => seen.push({ attributes: s.attributes, resourceAttributes: s.resourceAttributes, endTimeMs: s.endTimeMs }) };
+    const processor = new OtlpRegressionProcessor(recorder as unknown as RegressionEngine, { consume: () => Promise.resolve() }, memoryLogger());
+    await processor.consume(batch('1.0', [{ ms: 1, route: '/a' }, { ms: 2, route: '/b' }, { ms: 3, route: '/c' }]));
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen.map((s) => s.attributes)).size).toBe(1); // no record per span
+    expect(new Set(seen.map((s) => s.resourceAttributes)).size).toBe(1);
+    expect(seen[0]?.resourceAttributes).toEqual({ 'service.version': '1.0' });
+    expect(seen.map((s) => s.endTimeMs)).toEqual([0, 0, 0]); // the engine samples by the clock
   });
 
   it('samples a batch only once it is accepted downstream, so a client retry after 503 is not sampled twice', async () => {
