@@ -35,6 +35,9 @@ export function detectorOptionsFor(signal: BaselineSignal, settings: BaselinePro
     // Ratios backed by n spans carry binomial sampling noise: one failure in
     // 50 spans on an operation that never fails is not an anomaly.
     valueKind: info.unit === 'ratio' ? 'ratio' : 'level',
+    // Latency and throughput scale multiplicatively (a +30 % shift also widens the daily swing by 30 %):
+    // modelled in log space they re-baseline once instead of re-alerting later in the day. Ratios stay linear.
+    scale: info.unit === 'ratio' ? 'linear' : 'log',
   };
 }
 

@@ -10,6 +10,14 @@ export type AnomalyDirection = 'up' | 'down' | 'both';
  */
 export type AnomalyValueKind = 'level' | 'ratio';
 
+/**
+ * The space the model lives in: `'linear'` models value = level + profiles
+ * (additive), `'log'` models log(value) = level + profiles, i.e. value =
+ * level × profiles (multiplicative: a +30 % shift scales the daily swing too,
+ * as latency and throughput do).
+ */
+export type AnomalyScale = 'linear' | 'log';
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
@@ -122,6 +130,19 @@ export interface AnomalyDetectorOptions {
    */
   readonly valueKind?: AnomalyValueKind;
   /**
+   * `'log'`: a strictly positive series is modelled in log space (level,
+   * profiles, spreads and z-scores of log(value); the band is mapped back
+   * with exp, so it is asymmetric around the centre), so a lasting relative
+   * shift also scales the learned daily swing. The practical-significance
+   * floors and the score's floor cap stay in the value's own terms (a
+   * deviation d in log space is a change of centre × (e^d − 1)). Values ≤ 0
+   * (and positive values below it) are clamped to 1/1000 of the median
+   * positive warm-up value before the log. Not allowed with `valueKind:
+   * 'ratio'` (an error ratio is mostly zeros: it stays linear).
+   * @default 'linear'
+   */
+  readonly scale?: AnomalyScale;
+  /**
    * Learn a time-of-day profile (96 slots of 15 min, interpolated) and a
    * time-of-day spread. They are used once `dailyMinHistoryMs` has passed
    * and the profile makes the residual spread at least 10 % smaller than
@@ -192,6 +213,7 @@ export const DEFAULT_ANOMALY_DETECTOR_OPTIONS: ResolvedAnomalyDetectorOptions = 
   minAbsoluteChange: 0,
   direction: 'both',
   valueKind: 'level',
+  scale: 'linear',
   dailySeasonality: true,
   weeklySeasonality: true,
   dailyMinHistoryMs: 2 * DAY_MS,
@@ -250,6 +272,13 @@ export function resolveAnomalyDetectorOptions(options: AnomalyDetectorOptions = 
   if (valueKind !== 'level' && valueKind !== 'ratio') {
     throw new RangeError(`anomaly detector: valueKind must be 'level' or 'ratio', got ${String(valueKind)}`);
   }
+  const scale = options.scale ?? d.scale;
+  if (scale !== 'linear' && scale !== 'log') {
+    throw new RangeError(`anomaly detector: scale must be 'linear' or 'log', got ${String(scale)}`);
+  }
+  if (scale === 'log' && valueKind === 'ratio') {
+    throw new RangeError("anomaly detector: scale 'log' cannot model a valueKind 'ratio' series (error ratios are mostly zeros)");
+  }
   const sustainedZ = positive('sustainedZ', options.sustainedZ ?? d.sustainedZ);
   const bandZ = positive('bandZ', options.bandZ ?? d.bandZ);
   const extremeZ = positive('extremeZ', options.extremeZ ?? d.extremeZ);
@@ -268,6 +297,7 @@ export function resolveAnomalyDetectorOptions(options: AnomalyDetectorOptions = 
     minAbsoluteChange: nonNegative('minAbsoluteChange', options.minAbsoluteChange ?? d.minAbsoluteChange),
     direction,
     valueKind,
+    scale,
     dailySeasonality: options.dailySeasonality ?? d.dailySeasonality,
     weeklySeasonality: options.weeklySeasonality ?? d.weeklySeasonality,
     dailyMinHistoryMs: nonNegative('dailyMinHistoryMs', options.dailyMinHistoryMs ?? d.dailyMinHistoryMs),

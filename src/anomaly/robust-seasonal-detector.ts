@@ -72,6 +72,14 @@ const RAW_SPREAD_SHARE = 0.25;
 /** Numerical floors on the spread, so a perfectly flat series does not divide by zero. */
 const RELATIVE_SPREAD_EPSILON = 1e-6;
 const ABSOLUTE_SPREAD_EPSILON = 1e-12;
+/**
+ * `scale: 'log'`: values below this share of the median positive warm-up
+ * value (zeros, negatives) are clamped to it before the log, so a zero reads
+ * as a drop of ln(1000) ≈ 6.9 in log units: a large but finite deviation.
+ */
+const LOG_CLAMP_SHARE = 1e-3;
+/** `scale: 'log'` with no positive warm-up value: the clamp in the value's unit. */
+const LOG_CLAMP_FALLBACK = 1e-9;
 /** Histograms the novelty test keeps (5 B + a 4 B stamp each). */
 const NOVELTY_HYPOTHESES = 32;
 
@@ -151,6 +159,16 @@ function directed(direction: AnomalyDirection, value: number): number {
  * fully counted values follows a 1-hour memory, so an unmodelled daily swing
  * is tracked rather than alerted on.
  *
+ * ## Log scale
+ * With `scale: 'log'` the whole model above runs on log(max(value, clamp))
+ * (clamp = 1/1000 of the median positive warm-up value): level and profiles
+ * multiply instead of add, so a lasting +30 % shift, re-baselined once,
+ * also scales the daily swing it is re-baselined with. Only the
+ * practical-significance floors stay in value terms: a log deviation d
+ * around centre c is a change of e^c · (e^d − 1) (relative change e^d − 1),
+ * compared with max(minAbsoluteChange, minRelativeChange · e^c). The band
+ * is e^(c ± bandZ σ), widened to the floors.
+ *
  * ## Memory
  * Typed arrays: daily profile 768 B + time-of-day spread 768 B + weekly
  * profile 1 344 B + short evidence ring 8 × sustainIntervals (40 B) +
@@ -165,6 +183,10 @@ export class RobustSeasonalDetector implements AnomalyDetector {
   readonly bytes: number;
 
   private readonly options: ResolvedAnomalyDetectorOptions;
+  /** `scale: 'log'`: the model runs on log values (see "Log scale"). */
+  private readonly logScale: boolean;
+  /** `scale: 'log'`: log of the clamp below which values are raised (set when the warm-up ends). */
+  private logClamp = Number.NEGATIVE_INFINITY;
   private readonly levelTimeConstantMs: number;
   /** Weight of the long sustained mean, 2 / (6 × sustainIntervals + 1). */
   private readonly longBeta: number;
@@ -181,10 +203,14 @@ export class RobustSeasonalDetector implements AnomalyDetector {
   private levelWeight = 0;
   /**
    * The reference the seasonal profiles are learned against: the same slow
-   * robust mean as `level`, but never frozen by an anomaly and never moved by
-   * a rebaseline. Learning the profile against `level` instead would let a
-   * rebaseline during the first days (when a daily swing still looks like a
-   * level shift) write garbage into the profile for good.
+   * robust mean as `level`, but never frozen by an anomaly and moved by a
+   * rebaseline only once a seasonal profile is in use. Learning the profile
+   * against `level` instead would let a rebaseline during the first days
+   * (when a daily swing still looks like a level shift) write garbage into
+   * the profile for good; not moving it at a later rebaseline would let the
+   * profiles absorb the gap while the slow anchor catches up, so the centre
+   * overshoots and the level drifts off: with a 1-day history a +30 % step
+   * on a daily cycle re-alerted 13–18 h later.
    */
   private anchor = 0;
   private anchorWeight = 0;
@@ -252,6 +278,7 @@ export class RobustSeasonalDetector implements AnomalyDetector {
 
   constructor(options: ResolvedAnomalyDetectorOptions) {
     this.options = options;
+    this.logScale = options.scale === 'log';
     this.levelTimeConstantMs = options.historyMs / 3;
     this.spreadTimeConstantMs = Math.min(options.historyMs / 3, SPREAD_MAX_TIME_CONSTANT_MS);
     this.warmupSample = new Float64Array(Math.min(options.warmupIntervals, MAX_WARMUP_SAMPLE));
@@ -285,7 +312,7 @@ export class RobustSeasonalDetector implements AnomalyDetector {
       // The value completing the warm-up already gets the band (it is not scored: it shaped the start).
       return { score: 0, anomalous: false, expected: this.ready ? this.band(timeMs) : undefined };
     }
-    const reading = this.step(timeMs, value, count, dtMs);
+    const reading = this.step(timeMs, this.toModel(value), count, dtMs);
     this.lastTimeMs = Math.max(timeMs, this.lastTimeMs);
     return reading;
   }
@@ -300,12 +327,18 @@ export class RobustSeasonalDetector implements AnomalyDetector {
   private warmUp(timeMs: number, value: number): void {
     const sample = this.warmupSample;
     sample[this.warmupSeen % sample.length] = value;
-    this.novelty?.push(value);
+    // Log scale: the clamp is not known yet, so a non-positive warm-up value stays out of the novelty window.
+    if (!this.logScale || value > 0) this.novelty?.push(this.logScale ? Math.log(value) : value);
     this.warmupSeen++;
     const seenMs = timeMs - (this.firstTimeMs - this.options.intervalMs);
     if (this.warmupSeen < this.options.warmupIntervals || seenMs < this.options.warmupMs) return;
     const n = Math.min(this.warmupSeen, sample.length);
-    const values = Array.from(sample.subarray(0, n));
+    let values = Array.from(sample.subarray(0, n));
+    if (this.logScale) {
+      const positive = values.filter((v) => v > 0);
+      this.logClamp = Math.log(positive.length > 0 ? LOG_CLAMP_SHARE * median(positive) : LOG_CLAMP_FALLBACK);
+      values = values.map((v) => this.toModel(v));
+    }
     const center = median(values);
     const mad = median(values.map((v) => Math.abs(v - center)));
     this.level = center;
@@ -340,7 +373,8 @@ export class RobustSeasonalDetector implements AnomalyDetector {
     const sampleWeight = o.minCount > 0 ? Math.min(1, count / o.minCount) : 1;
     const counted = count >= o.minCount;
     if (counted) this.pushResidual(residual);
-    const floor = Math.max(o.minAbsoluteChange, o.minRelativeChange * Math.abs(center));
+    const centerValue = this.toValue(center);
+    const floor = Math.max(o.minAbsoluteChange, o.minRelativeChange * Math.abs(centerValue));
     const pointScale = Math.max(1, Math.sqrt(this.pointTail));
     const sustainedScale = Math.max(1, Math.sqrt(this.sustainedTail * o.sustainIntervals));
     // The clip scales with the calibrated threshold, or a calibrated threshold above 4 could never be reached.
@@ -352,11 +386,11 @@ export class RobustSeasonalDetector implements AnomalyDetector {
     let sustainedEvidence = directed(o.direction, meanZ) / (o.sustainedZ * sustainedScale);
     let longEvidence = this.longBeta > 0 ? directed(o.direction, this.longMeanZ) / (LONG_SUSTAIN_Z_SHARE * o.sustainedZ * longScale) : 0;
     if (floor > 0) {
-      pointEvidence = Math.min(pointEvidence, directed(o.direction, residual) / floor);
-      sustainedEvidence = Math.min(sustainedEvidence, directed(o.direction, meanZ * spread) / floor);
-      longEvidence = Math.min(longEvidence, directed(o.direction, this.longMeanZ * spread) / floor);
+      pointEvidence = Math.min(pointEvidence, directed(o.direction, this.valueChange(centerValue, residual)) / floor);
+      sustainedEvidence = Math.min(sustainedEvidence, directed(o.direction, this.valueChange(centerValue, meanZ * spread)) / floor);
+      longEvidence = Math.min(longEvidence, directed(o.direction, this.valueChange(centerValue, this.longMeanZ * spread)) / floor);
     }
-    const noveltyEvidence = this.noveltyEvidence(value - season, z, residual, floor, counted);
+    const noveltyEvidence = this.noveltyEvidence(value - season, z, this.valueChange(centerValue, residual), floor, counted);
     const evidence = Math.max(0, pointEvidence, sustainedEvidence, longEvidence, noveltyEvidence);
     const score = (evidence * evidence) / (1 + evidence * evidence);
 
@@ -368,7 +402,7 @@ export class RobustSeasonalDetector implements AnomalyDetector {
         this.anomalyValues = 1;
       }
     } else {
-      const inBand = directed(o.direction, z) < o.bandZ || (floor > 0 && directed(o.direction, residual) < floor);
+      const inBand = directed(o.direction, z) < o.bandZ || (floor > 0 && directed(o.direction, this.valueChange(centerValue, residual)) < floor);
       // Every value counts toward clearing, whatever its count: an in-band value of a few samples is
       // weak evidence of normality, but it is evidence (and its band is already widened for its
       // count); otherwise an anomaly could never end while traffic stays below minCount.
@@ -411,13 +445,13 @@ export class RobustSeasonalDetector implements AnomalyDetector {
    * before: a new spread, spike rate or shape. A recurring kind of
    * excursion is learned after its first occurrence.
    */
-  private noveltyEvidence(value: number, z: number, residual: number, floor: number, counted: boolean): number {
+  private noveltyEvidence(value: number, z: number, valueResidual: number, floor: number, counted: boolean): number {
     const novelty = this.novelty;
     if (novelty === undefined) return 0;
     novelty.push(value);
     const o = this.options;
     const zOut = directed(o.direction, z) / o.bandZ;
-    const floorOut = floor > 0 ? directed(o.direction, residual) / floor : Number.POSITIVE_INFINITY;
+    const floorOut = floor > 0 ? directed(o.direction, valueResidual) / floor : Number.POSITIVE_INFINITY;
     if (!counted || zOut < 1 || floorOut < 1 || !novelty.isNovel()) return 0;
     const known = novelty.hypothesisCount > 0;
     novelty.remember();
@@ -545,6 +579,8 @@ export class RobustSeasonalDetector implements AnomalyDetector {
       for (let k = 0; k < n; k++) residuals.push(this.recent[(this.recentNext - 1 - k + this.recent.length) % this.recent.length] ?? 0);
       const shift = median(residuals);
       this.level += shift;
+      // The profiles' reference moves with it (see `anchor`), once the daily swing is modelled.
+      if (this.model >= 1) this.anchor += shift;
       const recentMeanAbs = residuals.reduce((sum, r) => sum + Math.abs(r - shift), 0) / residuals.length;
       if (recentMeanAbs > spread / MEAN_ABS_TO_SIGMA) this.meanAbs = recentMeanAbs;
     }
@@ -683,10 +719,39 @@ export class RobustSeasonalDetector implements AnomalyDetector {
     }
   }
 
+  /** The band in the value's own terms (`center` and `spread` in the model's space). */
   private bandAround(center: number, spread: number): ExpectedBand {
     const o = this.options;
-    const half = Math.max(o.bandZ * spread, o.minAbsoluteChange, o.minRelativeChange * Math.abs(center));
-    return { low: center - half, center, high: center + half };
+    if (!this.logScale) {
+      const half = Math.max(o.bandZ * spread, o.minAbsoluteChange, o.minRelativeChange * Math.abs(center));
+      return { low: center - half, center, high: center + half };
+    }
+    const centerValue = Math.exp(center);
+    const floor = Math.max(o.minAbsoluteChange, o.minRelativeChange * centerValue);
+    return {
+      low: Math.min(Math.exp(center - o.bandZ * spread), centerValue - floor),
+      center: centerValue,
+      high: Math.max(Math.exp(center + o.bandZ * spread), centerValue + floor),
+    };
+  }
+
+  /** A value in the model's space: itself, or with `scale: 'log'` the log of the value raised to the clamp. */
+  private toModel(value: number): number {
+    return this.logScale ? Math.max(value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY, this.logClamp) : value;
+  }
+
+  /** A centre in the model's space, back in the value's terms. */
+  private toValue(center: number): number {
+    return this.logScale ? Math.exp(center) : center;
+  }
+
+  /**
+   * A deviation in the model's space as a change in the value's unit, for
+   * the practical-significance floors: itself, or with `scale: 'log'` the
+   * change centre × (e^d − 1) (relative change e^d − 1).
+   */
+  private valueChange(centerValue: number, deviation: number): number {
+    return this.logScale ? centerValue * Math.expm1(deviation) : deviation;
   }
 
   /** The band at `timeMs` without a new value (used when an update carries no information). */

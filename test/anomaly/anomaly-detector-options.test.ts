@@ -33,6 +33,12 @@ describe('resolveAnomalyDetectorOptions', () => {
     expect(resolveAnomalyDetectorOptions({}).valueKind).toBe('level');
   });
 
+  it("accepts scale 'linear' (default) or 'log', but not 'log' for ratios", () => {
+    expect(resolveAnomalyDetectorOptions({}).scale).toBe('linear');
+    expect(resolveAnomalyDetectorOptions({ scale: 'log' }).scale).toBe('log');
+    expect(() => resolveAnomalyDetectorOptions({ scale: 'log', valueKind: 'ratio' })).toThrow(/scale 'log'/);
+  });
+
   it('keeps given values and freezes the result', () => {
     const o = resolveAnomalyDetectorOptions({ direction: 'up', historyMs: 3_600_000, minCount: 0 });
     expect([o.direction, o.historyMs, o.minCount]).toEqual(['up', 3_600_000, 0]);
@@ -50,6 +56,7 @@ describe('resolveAnomalyDetectorOptions', () => {
     [{ extremeZ: Number.NaN }, /extremeZ/],
     [{ direction: 'sideways' as 'up' }, /direction/],
     [{ valueKind: 'percent' as 'ratio' }, /valueKind/],
+    [{ scale: 'sqrt' as 'log' }, /scale/],
     [{ noveltyWindow: 4 }, /noveltyWindow/],
     [{ noveltyWindow: 129 }, /noveltyWindow/],
     [{ noveltyWindow: 52.5 }, /noveltyWindow/],

@@ -334,3 +334,53 @@ describe('daily recentring', () => {
     }
   });
 });
+
+describe("scale: 'log' (multiplicative series)", () => {
+  /** A ±30 % daily sinusoid around 100 with 2 % noise, × 1.3 from day 4 at 10:00 (the daily profile is in use from day 2). */
+  function stepOnCycle(options: AnomalyDetectorOptions): number[] {
+    const rng = new SeededRandom(13);
+    const d = createAnomalyDetector({ direction: 'up', ...options });
+    const step = 4 * DAY + 600;
+    const value = (i: number): number => (i >= step ? 1.3 : 1) * 100 * (1 + 0.3 * Math.sin((2 * Math.PI * (i % DAY)) / DAY)) * (1 + 0.02 * rng.normal());
+    feed(d, 0, step, value);
+    return anomalyStarts(feed(d, step, 2 * DAY + 1, value));
+  }
+
+  // With a 1-day history (the baseline processor's) this re-alerted 13, 16 and 17.5 h later until a
+  // rebaseline also moved the anchor the profiles learn against (the profiles absorbed the lagging anchor's gap).
+  it.each([['log'], ['linear']] as const)('scale %s: opens exactly one anomaly at a lasting +30 %% step on a ±30 %% daily cycle, no re-alert for 2 days', (scale) => {
+    for (const historyMs of [DAY * MINUTE, 7 * DAY * MINUTE]) {
+      const starts = stepOnCycle({ scale, historyMs });
+      expect(starts).toHaveLength(1);
+      expect(starts[0]).toBeLessThan(5);
+    }
+  });
+
+  it('judges the practical-significance floor in relative terms: a 5 % shift at many σ is not anomalous', () => {
+    const { d, rng, next } = warmed({ scale: 'log' }, 1);
+    const readings = feed(d, next, 120, () => noisy(rng, 0.105, 0.001));
+    expect(readings.some((r) => r.anomalous)).toBe(false);
+    expect(Math.max(...readings.map((r) => r.score))).toBeLessThan(0.5);
+  });
+
+  it('publishes the band in the value’s terms, asymmetric around the centre', () => {
+    const { d, rng, next } = warmed({ scale: 'log', minRelativeChange: 0 }, 1);
+    const band = feed(d, next, 1, () => noisy(rng, 0.1, 0.03))[0]?.expected;
+    expect(band?.center).toBeCloseTo(0.1, 2);
+    const low = band?.low ?? Number.NaN;
+    const center = band?.center ?? Number.NaN;
+    const high = band?.high ?? Number.NaN;
+    expect(high - center).toBeGreaterThan(center - low);
+    expect(low).toBeGreaterThan(0);
+  });
+
+  it('clamps zeros to a share of the warm-up median: a finite drop that alerts downwards, then recovers', () => {
+    const { d, rng, next } = warmed({ scale: 'log', direction: 'down' }, 1);
+    const zero = feed(d, next, 1, () => 0)[0];
+    expect(zero?.anomalous).toBe(true);
+    expect(Number.isFinite(zero?.score)).toBe(true);
+    const after = feed(d, next + 1, 10, () => noisy(rng, 0.1, 0.03));
+    expect(after[after.length - 1]?.anomalous).toBe(false);
+    expect(after[after.length - 1]?.expected?.center).toBeCloseTo(0.1, 2);
+  });
+});

@@ -60,9 +60,10 @@ describe('baseline processor config', () => {
       weeklySeasonality: true,
       noveltyWindow: 0,
       valueKind: 'level',
+      scale: 'log',
     });
-    expect(options.error_ratio).toMatchObject({ direction: 'up', minAbsoluteChange: 0.05, valueKind: 'ratio' });
-    expect(options.throughput).toMatchObject({ direction: 'both', minAbsoluteChange: 2 });
+    expect(options.error_ratio).toMatchObject({ direction: 'up', minAbsoluteChange: 0.05, valueKind: 'ratio', scale: 'linear' });
+    expect(options.throughput).toMatchObject({ direction: 'both', minAbsoluteChange: 2, scale: 'log' });
     // Every option set is one the detector accepts.
     for (const o of Object.values(options)) expect(() => resolveAnomalyDetectorOptions(o)).not.toThrow();
   });
