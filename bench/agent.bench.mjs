@@ -20,7 +20,7 @@
 //          other routes, some failing on purpose) --configs a,b,c
 //          --no-pin (do not use taskset) --out FILE
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ import { cpuTimes, procCpuSeconds, procMemory } from './lib/proc.mjs';
 import os from 'node:os';
 import { median, round } from './lib/stats.mjs';
 import { printTable } from './lib/table.mjs';
+import { writeReport } from './lib/report.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -439,10 +440,7 @@ async function main() {
     sloProblems,
     runs,
   };
-  mkdirSync(path.dirname(args.out), { recursive: true });
-  const tmp = args.out.replace(/\.json$/, '') + '.tmp.json';
-  writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
-  renameSync(tmp, args.out);
+  writeReport(args.out, report);
 
   process.stdout.write('\n');
   printTable(

@@ -25,7 +25,7 @@
 //          --scrapes N (3 per run) --drain-timeout S (30) --no-pin --out FILE
 //          --gateway PATH (the script run as `node PATH serve --config F`; default dist/src/cli/main.js)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,7 @@ import { machineInfo } from './lib/machine.mjs';
 import { cpuTimes, procCpuSeconds, procMemory } from './lib/proc.mjs';
 import { median, round } from './lib/stats.mjs';
 import { printTable } from './lib/table.mjs';
+import { writeReport } from './lib/report.mjs';
 import { buildBodies } from './lib/otlp-bodies.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -769,10 +770,7 @@ async function main() {
     shutdownProblems,
     runs,
   };
-  mkdirSync(path.dirname(args.out), { recursive: true });
-  const tmp = args.out.replace(/\.json$/, '') + '.tmp.json';
-  writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
-  renameSync(tmp, args.out);
+  writeReport(args.out, report);
 
   process.stdout.write('\n');
   printTable(

@@ -39,7 +39,7 @@
 //          --series N (2000) --keys N (2000) --baseline-intervals N (40) --out FILE --no-pin
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.mjs';
 import { median, min, max, round } from './lib/stats.mjs';
 import { printTable } from './lib/table.mjs';
+import { writeReport } from './lib/report.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
@@ -743,10 +744,7 @@ async function main() {
     memory,
     baseline: { scenario: baselineScenario, otlpScenario: baselineOtlp, memory: baselineMemory },
   };
-  mkdirSync(path.dirname(args.out), { recursive: true });
-  const tmp = args.out.replace(/\.json$/, '') + '.tmp.json';
-  writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
-  renameSync(tmp, args.out);
+  writeReport(args.out, report);
 
   process.stdout.write('\n');
   printTable(
