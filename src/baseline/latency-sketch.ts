@@ -40,12 +40,21 @@ export class LatencySketch {
 
   /** Adds one duration (ms). Negative and NaN durations count as 0: a clock step backwards is not a latency. */
   add(durationMs: number): void {
-    let sketch = this.sketch;
-    if (sketch === undefined) {
-      sketch = new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: LATENCY_RELATIVE_ACCURACY, binLimit: LATENCY_BIN_LIMIT });
-      this.sketch = sketch;
-    }
-    sketch.accept(durationMs > 0 ? durationMs : 0);
+    this.bins().accept(durationMs > 0 ? durationMs : 0);
+  }
+
+  /**
+   * Adds every value `other` holds, e.g. to read quantiles over several
+   * intervals. DDSketches with the same parameters merge without losing
+   * accuracy (the bins simply add up).
+   */
+  merge(other: LatencySketch): void {
+    if (other.sketch !== undefined) this.bins().merge(other.sketch);
+  }
+
+  private bins(): LogCollapsingLowestDenseDDSketch {
+    this.sketch ??= new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: LATENCY_RELATIVE_ACCURACY, binLimit: LATENCY_BIN_LIMIT });
+    return this.sketch;
   }
 
   /** The value at quantile q (0..1), NaN when empty. O(bins). */

@@ -20,8 +20,7 @@
  * Statement latencies go into DDSketches (Masson, Rim and Lee, VLDB 2019)
  * with the baseline's parameters (`LATENCY_RELATIVE_ACCURACY` = 1 %,
  * `LATENCY_BIN_LIMIT`), one per generation; the window's quantiles come from
- * merging the two into a scratch sketch. `LatencySketch` itself is not used
- * because it exposes no merge.
+ * merging the two into a scratch `LatencySketch`.
  *
  * Service and operation of a finding: the entry operation (see
  * `TraceTree.entrySpanOf`) that called the key most, tracked with the
@@ -49,8 +48,7 @@
  * Pure: no clock (time is a parameter), no I/O; strings kept are copies, so
  * a kept example never pins a decoded request's buffer.
  */
-import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
-import { LATENCY_BIN_LIMIT, LATENCY_RELATIVE_ACCURACY } from '../baseline/latency-sketch';
+import { LatencySketch } from '../baseline/latency-sketch';
 import { OtlpSpanKind } from '../engine/span-sample';
 import { CallFailure, callFailureOf, dbStatementTargetOf, dependencyKeyOf } from './dependency-call';
 import type { CallFailureKind } from './dependency-call';
@@ -101,10 +99,6 @@ export interface DependencyStatsCounters {
 /** A fresh flat copy, so that a kept string never references a larger parent (V8 sliced strings). */
 function ownedCopy(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
-}
-
-function newSketch(): LogCollapsingLowestDenseDDSketch {
-  return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: LATENCY_RELATIVE_ACCURACY, binLimit: LATENCY_BIN_LIMIT });
 }
 
 /** Space-Saving top-k over (service, operation) pairs; slot order is first-seen order. */
@@ -177,11 +171,11 @@ function keepRecent(traceIds: string[], traceId: string, capacity: number): void
 }
 
 class StatementGeneration {
-  sketch: LogCollapsingLowestDenseDDSketch | undefined;
+  readonly sketch = new LatencySketch();
   readonly slowest: TraceExample[] = [];
 
   get count(): number {
-    return this.sketch === undefined ? 0 : this.sketch.count;
+    return this.sketch.count;
   }
 }
 
@@ -321,9 +315,10 @@ export class DependencyStats {
     const findings: TraceFinding[] = [];
     for (const [key, entry] of this.statements.entries) {
       if (key === OVERFLOW_KEY || entry.count < o.minSamples) continue;
-      const window = newSketch();
-      for (const generation of [entry.active, entry.older]) if (generation.sketch !== undefined) window.merge(generation.sketch);
-      const p95 = window.getValueAtQuantile(0.95);
+      const window = new LatencySketch();
+      window.merge(entry.active.sketch);
+      window.merge(entry.older.sketch);
+      const p95 = window.quantile(0.95);
       if (!(p95 > o.slowStatementP95Ms)) continue;
       const examples = [...entry.active.slowest, ...entry.older.slowest].sort((a, b) => b.durationMs - a.durationMs);
       const exampleTraceIds: string[] = [];
@@ -343,9 +338,9 @@ export class DependencyStats {
           dbSystem: entry.dbSystem,
           statement: entry.statement,
           count: window.count,
-          p50Ms: round3(window.getValueAtQuantile(0.5)),
+          p50Ms: round3(window.quantile(0.5)),
           p95Ms: round3(p95),
-          p99Ms: round3(window.getValueAtQuantile(0.99)),
+          p99Ms: round3(window.quantile(0.99)),
           maxMs: round3(window.max),
           thresholdMs: o.slowStatementP95Ms,
           windowMs: o.windowMs,
@@ -418,8 +413,7 @@ export class DependencyStats {
   private recordStatement(dbSystem: string, statement: string, span: TraceSpan, durationMs: number): StatementEntry {
     const entry = this.statements.entryFor(`${dbSystem} ${statement}`, () => new StatementEntry(ownedCopy(dbSystem), ownedCopy(statement)));
     const generation = entry.active;
-    generation.sketch ??= newSketch();
-    generation.sketch.accept(durationMs);
+    generation.sketch.add(durationMs);
     keepSlowest(generation.slowest, span.traceId, durationMs, this.options.maxExampleTraceIds);
     return entry;
   }

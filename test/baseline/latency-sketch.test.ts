@@ -37,6 +37,23 @@ describe('LatencySketch', () => {
     );
   });
 
+  it('merges another sketch: quantiles of the union, an empty one changes nothing', () => {
+    const fast = new LatencySketch();
+    const slow = new LatencySketch();
+    for (let i = 1; i <= 100; i++) fast.add(i);
+    for (let i = 1; i <= 100; i++) slow.add(1000 + i);
+    const union = new LatencySketch();
+    union.merge(new LatencySketch());
+    expect(union.count).toBe(0);
+    union.merge(fast);
+    union.merge(slow);
+    expect(union.count).toBe(200);
+    expect(Math.abs(union.quantile(0.25) / 50 - 1)).toBeLessThan(0.021);
+    expect(Math.abs(union.quantile(0.95) / 1090 - 1)).toBeLessThan(0.021);
+    expect(union.max).toBe(1100);
+    expect(fast.count).toBe(100);
+  });
+
   it('counts negative and NaN durations as 0', () => {
     const sketch = new LatencySketch();
     sketch.add(-5);
