@@ -5,6 +5,8 @@ import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } from '@o
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import type { IncomingMessage } from 'node:http';
@@ -30,6 +32,12 @@ import type { RegressionEvent } from '../src/regression/regression-event';
 import { createRegressionEngine } from '../processors/regression/create-regression-engine';
 import { RegressionSpanProcessor } from '../processors/regression/regression-span-processor';
 import { registerRegressionMetrics } from '../exporters/prometheus/regression-metrics';
+import type { RecommendEngine } from '../src/recommend/recommend-engine';
+import type { RecommendationChange } from '../src/recommend/recommendation-store';
+import { recommendationsRoute } from '../extensions/web/recommendations-api';
+import { WebServer } from '../extensions/web/web-server';
+import { createAgentRecommend } from './agent-recommend';
+import type { AgentRecommend } from './agent-recommend';
 import { resolveAgentEnvironment } from './agent-options';
 import type { AgentEnvironment } from './agent-options';
 
@@ -48,6 +56,8 @@ export interface AgentOptions {
   readonly onAnomaly?: (event: AnomalyEvent) => void;
   /** Every deploy regression or improvement (with a `regression` processor in the config), besides its log line. */
   readonly onRegression?: (event: RegressionEvent) => void;
+  /** Every recommendation change (with a `recommend` processor in the config), besides its log line and log record. */
+  readonly onRecommendation?: (change: RecommendationChange) => void;
 }
 
 /** A running agent: the SDK it started and the engine behind /metrics. */
@@ -59,6 +69,13 @@ export interface Agent {
   readonly anomaly?: AnomalyEngine;
   /** With a `regression` processor in the config's traces pipeline. */
   readonly regression?: RegressionEngine;
+  /** With a `recommend` processor in the config's traces pipeline. */
+  readonly recommend?: RecommendEngine;
+  /**
+   * Where GET /api/v1/recommendations is served: the web extension's
+   * endpoint when the config has one, else the metrics endpoint.
+   */
+  readonly apiEndpoint?: { readonly host: string; readonly port: number };
   readonly metricsEndpoint: { readonly host: string; readonly port: number };
   /** Flushes pending telemetry without stopping anything. */
   flush(): Promise<void>;
@@ -132,12 +149,31 @@ function startSdk(
     onAlert: (event) => logger.info(describeAlert(event)),
   });
   const sloProcessor = new SloSpanProcessor({ engine, logger, evaluationIntervalMs: settings.slo.evaluationIntervalMs });
+  const recommend: AgentRecommend | undefined =
+    settings.recommend === undefined
+      ? undefined
+      : createAgentRecommend({
+          settings: settings.recommend,
+          objectives: settings.slo.objectives,
+          clock: options.clock ?? systemClock,
+          logger,
+          defaultService: environment.serviceName,
+          onRecommendation: options.onRecommendation,
+        });
+  const onAnomaly =
+    recommend === undefined
+      ? options.onAnomaly
+      : (event: AnomalyEvent): void => {
+          options.onAnomaly?.(event);
+          recommend.onAnomaly(event);
+        };
   const baseline =
     settings.baseline === undefined
       ? undefined
-      : createAgentBaseline({ baseline: settings.baseline, anomaly: settings.anomaly, clock: options.clock ?? systemClock, logger, onAnomaly: options.onAnomaly });
+      : createAgentBaseline({ baseline: settings.baseline, anomaly: settings.anomaly, clock: options.clock ?? systemClock, logger, onAnomaly });
   const ourProcessors: SpanProcessor[] = [sloProcessor];
   if (baseline !== undefined) ourProcessors.push(baseline.spanProcessor);
+  if (recommend !== undefined) ourProcessors.push(recommend.spanProcessor);
   let regressionEngine: RegressionEngine | undefined;
   if (settings.regression !== undefined) {
     regressionEngine = createRegressionEngine(settings.regression, { clock: options.clock ?? systemClock, logger, onRegression: options.onRegression });
@@ -145,11 +181,25 @@ function startSdk(
   }
   const { host, port } = endpoint;
   const prometheus = new PrometheusExporter({ withoutScopeInfo: true, preventServerStart: true });
-  const metricsServer = new MetricsServer(prometheus, { host, port, path: METRICS_PATH, holdsProcessOpen: false });
+  // The recommendations API: on the web extension's endpoint when configured, else beside /metrics.
+  const webServer =
+    recommend !== undefined && settings.web !== undefined
+      ? new WebServer({ host: settings.web.host, port: settings.web.port, routes: [recommendationsRoute(() => [recommend.engine])], logger, holdsProcessOpen: false })
+      : undefined;
+  const metricsServer = new MetricsServer(prometheus, {
+    host,
+    port,
+    path: METRICS_PATH,
+    holdsProcessOpen: false,
+    ...(recommend !== undefined && webServer === undefined && { otherRoutes: recommend.api }),
+  });
   metricsServer.start().catch((error: unknown) => logger.error('SLO metrics are not served', error));
+  webServer?.start().catch((error: unknown) => logger.error('the recommendations API is not served', error));
   const sdk = new NodeSDK({
     spanProcessors: traceProcessors(environment, ourProcessors, logger),
-    metricReaders: [prometheus],
+    metricReaders: environment.otlpMetrics
+      ? [prometheus, new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: environment.metricExportIntervalMs, exportTimeoutMillis: Math.min(30_000, environment.metricExportIntervalMs) })]
+      : [prometheus],
     // An empty list means no log export; leaving it out lets the SDK read OTEL_LOGS_EXPORTER.
     ...(environment.logsExporterConfigured ? {} : { logRecordProcessors: [] }),
     views: [{ instrumentName: 'slowatch_slo_*', aggregationCardinalityLimit: sloCardinalityLimit(settings.slo.objectives) }, ...(baseline?.views ?? [])],
@@ -169,10 +219,13 @@ function startSdk(
     registerSloMetrics(metrics.getMeter('slowatch'), engine);
     baseline?.registerMetrics(metrics.getMeter('slowatch'));
     if (regressionEngine !== undefined) registerRegressionMetrics(metrics.getMeter('slowatch'), regressionEngine, 'regression');
+    recommend?.registerMetrics(metrics.getMeter('slowatch'));
   } catch (error) {
     // Leave nothing half-started behind: the log line says "uninstrumented", so make it true.
     void sdk.shutdown().catch(() => undefined);
     void metricsServer.stop();
+    void webServer?.shutdown();
+    void recommend?.stop();
     for (const processor of ourProcessors) void processor.shutdown();
     throw error;
   }
@@ -188,9 +241,15 @@ function startSdk(
     ...(baseline !== undefined && { baseline: baseline.engine }),
     ...(baseline?.anomaly !== undefined && { anomaly: baseline.anomaly }),
     ...(regressionEngine !== undefined && { regression: regressionEngine }),
+    ...(recommend !== undefined && { recommend: recommend.engine, apiEndpoint: settings.web ?? { host, port } }),
     metricsEndpoint: { host, port },
     flush: () => bounded(forceFlushSpans(), 'flush'),
-    shutdown: () => (stopping ??= bounded(Promise.all([sdk.shutdown(), metricsServer.stop()]).then(() => undefined), 'shutdown')),
+    shutdown: () =>
+      (stopping ??= bounded(
+        // Recommendations first: their last evaluation's log records go out through the SDK's logger provider.
+        (recommend?.stop() ?? Promise.resolve()).then(() => Promise.all([sdk.shutdown(), metricsServer.stop(), webServer?.shutdown()])).then(() => undefined),
+        'shutdown',
+      )),
   };
   if (options.handleSignals !== false) installShutdownHooks(agent);
   return agent;

@@ -9,7 +9,8 @@ export function userAgent(): string {
   return cached;
 }
 
-function packageVersion(): string {
+/** The version in slowatch's package.json, or `unknown`. */
+export function packageVersion(): string {
   // exporters/otlp/*.ts from source has package.json two levels up; dist/exporters/otlp/*.js three.
   for (const candidate of ['../../package.json', '../../../package.json']) {
     try {

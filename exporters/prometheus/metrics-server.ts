@@ -13,6 +13,11 @@ export interface MetricsServerOptions {
    * the gateway is the process, so it passes true.
    */
   readonly holdsProcessOpen: boolean;
+  /**
+   * Serves other paths beside the metrics (the agent mounts the
+   * recommendations API here); returns false for a path it does not serve.
+   */
+  readonly otherRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 /**
@@ -73,6 +78,7 @@ export class MetricsServer {
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const pathname = (request.url ?? '').split('?', 1)[0];
     if (pathname !== this.path) {
+      if (this.options.otherRoutes?.(request, response) === true) return;
       response.writeHead(404).end();
       return;
     }

@@ -6,6 +6,7 @@ import { runValidateCommand } from './validate-command';
 import { startGateway } from './serve-command';
 import { addCompareCommand } from './compare-command';
 import { addRegressCommand } from './regress-command';
+import { addRecommendationsCommand } from './recommendations-command';
 import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
 import type { LogLevel } from '../logging/logger';
 import { loadConfig } from '../config/load-config';
@@ -42,6 +43,7 @@ export function createProgram(): Command {
 
   addRegressCommand(program);
   addCompareCommand(program);
+  addRecommendationsCommand(program);
 
   return program;
 }

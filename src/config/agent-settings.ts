@@ -9,6 +9,11 @@ import type { AnomalyProcessorSettings } from '../../processors/anomaly/config';
 import { anomalyLinkIssues } from '../../processors/anomaly/anomaly-links';
 import { regressionProcessorFactory } from '../../processors/regression/config';
 import type { RegressionProcessorSettings } from '../../processors/regression/config';
+import { recommendProcessorFactory } from '../../processors/recommend/config';
+import type { RecommendProcessorSettings } from '../../processors/recommend/config';
+import { recommendLinkIssues } from '../../processors/recommend/recommend-links';
+import { webExtensionFactory } from '../../extensions/web/config';
+import type { WebExtensionSettings } from '../../extensions/web/config';
 import type { LogLevel } from '../logging/logger';
 import { settingsOf } from './component-factory';
 import { ConfigError } from './config-error';
@@ -29,6 +34,14 @@ export interface AgentSettings {
   readonly anomaly?: AnomalyProcessorSettings;
   /** The `regression` processor of the traces pipelines; undefined when there is none. */
   readonly regression?: RegressionProcessorSettings;
+  /** The `recommend` processor of the traces pipelines; undefined when there is none. */
+  readonly recommend?: RecommendProcessorSettings;
+  /**
+   * The `web` extension of service.extensions: where the agent serves the
+   * JSON API; undefined when there is none (the API is then served beside
+   * /metrics, on the metrics port).
+   */
+  readonly web?: WebExtensionSettings;
 }
 
 /**
@@ -61,14 +74,16 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   const baselineIds = componentIdsInPipelines(config, 'traces', 'processors', baselineProcessorFactory.type);
   const anomalyIds = componentIdsInPipelines(config, 'traces', 'processors', anomalyProcessorFactory.type);
   const regressionIds = componentIdsInPipelines(config, 'traces', 'processors', regressionProcessorFactory.type);
+  const recommendIds = componentIdsInPipelines(config, 'traces', 'processors', recommendProcessorFactory.type);
   for (const [ids, type] of [
     [baselineIds, baselineProcessorFactory.type],
     [anomalyIds, anomalyProcessorFactory.type],
     [regressionIds, regressionProcessorFactory.type],
+    [recommendIds, recommendProcessorFactory.type],
   ] as const) {
     if (ids.length > 1) problems.push(`the agent runs at most one ${type} processor, found ${ids.length} in the traces pipelines: ${ids.join(', ')}`);
   }
-  const linkIssues = anomalyLinkIssues(config).map((issue) => ({ ...issue, file: source }));
+  const linkIssues = [...anomalyLinkIssues(config), ...recommendLinkIssues(config)].map((issue) => ({ ...issue, file: source }));
   if (problems.length > 0 || linkIssues.length > 0) {
     throw new ConfigError([...problems.map((message) => ({ path: 'service.pipelines', message, file: source })), ...linkIssues]);
   }
@@ -80,6 +95,10 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   const regression = regressionId === undefined ? undefined : settingsOf(config.processors[regressionId], regressionProcessorFactory);
   const [prometheusId] = prometheusIds;
   const prometheus = prometheusId === undefined ? undefined : settingsOf(config.exporters[prometheusId], prometheusExporterFactory);
+  const [recommendId] = recommendIds;
+  const recommend = recommendId === undefined ? undefined : settingsOf(config.processors[recommendId], recommendProcessorFactory);
+  const webId = config.service.extensions.find((id) => config.extensions[id]?.type === webExtensionFactory.type);
+  const web = webId === undefined ? undefined : settingsOf(config.extensions[webId], webExtensionFactory);
   const logLevel = config.service.logLevel;
   return {
     slo,
@@ -88,6 +107,8 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
     ...(baseline !== undefined && { baseline }),
     ...(anomaly !== undefined && { anomaly }),
     ...(regression !== undefined && { regression }),
+    ...(recommend !== undefined && { recommend }),
+    ...(web !== undefined && { web }),
   };
 }
 

@@ -4,8 +4,10 @@ import { batchProcessorFactory } from '../../processors/batch/config';
 import { regressionProcessorFactory } from '../../processors/regression/config';
 import { baselineProcessorFactory } from '../../processors/baseline/config';
 import { anomalyProcessorFactory } from '../../processors/anomaly/config';
+import { recommendProcessorFactory } from '../../processors/recommend/config';
 import { otlpReceiverFactory } from '../../receivers/otlp/config';
 import { healthCheckExtensionFactory } from '../../extensions/health-check/config';
+import { webExtensionFactory } from '../../extensions/web/config';
 import { otlpExporterFactory } from '../../exporters/otlp/config';
 import { debugExporterFactory } from '../../exporters/debug/config';
 import { fileExporterFactory } from '../../exporters/file/config';
@@ -21,10 +23,12 @@ export const builtInComponents = new ComponentRegistry([
   regressionProcessorFactory,
   baselineProcessorFactory,
   anomalyProcessorFactory,
+  recommendProcessorFactory,
   prometheusExporterFactory,
   otlpExporterFactory,
   debugExporterFactory,
   fileExporterFactory,
   otlpReceiverFactory,
   healthCheckExtensionFactory,
+  webExtensionFactory,
 ]);

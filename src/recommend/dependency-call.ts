@@ -35,6 +35,7 @@
  */
 import { OtlpSpanKind, OtlpStatusCode } from '../engine/span-sample';
 import { httpTargetOf } from './http-target';
+import type { TraceTree } from './trace-tree';
 import { backslashEscapesFor, dbStatementOf, dbSystemOf, normalizeSqlStatement } from './sql-normalizer';
 import type { TraceSpan } from './trace-span';
 
@@ -64,18 +65,31 @@ function integerOf(attributes: Readonly<Record<string, unknown>>, key: string): 
   return typeof number === 'number' && Number.isInteger(number) ? number : undefined;
 }
 
+/**
+ * Whether a span only acquires a database connection (`pg-pool.connect`,
+ * `pg.connect`, a `connect` operation): a database client span without a
+ * statement whose name ends in `connect`. It is neither a query nor
+ * application work; the sequential-calls analyzer looks through it.
+ */
+export function isConnectionSpan(span: TraceSpan): boolean {
+  if (dbStatementOf(span.attributes) !== undefined || dbSystemOf(span.attributes) === undefined) return false;
+  return /(?:^|[.\s_-])connect$/i.test(span.name);
+}
+
 /** The normalised statement of a database CLIENT span; `undefined` for other spans and spans without a statement. */
-export function dbStatementTargetOf(span: TraceSpan): DbStatementTarget | undefined {
+export function dbStatementTargetOf(span: TraceSpan, tree?: TraceTree): DbStatementTarget | undefined {
   if (span.kind !== OtlpSpanKind.CLIENT) return undefined;
   const dbSystem = dbSystemOf(span.attributes);
   if (dbSystem === undefined) return undefined;
   const text = dbStatementOf(span.attributes);
   if (text === undefined) return undefined;
-  return { dbSystem, statement: normalizeSqlStatement(text, { backslashEscapes: backslashEscapesFor(dbSystem) }) };
+  // The tree's memo when there is one: several analyzers read the same span.
+  const statement = tree?.normalizedStatementOf(span) ?? normalizeSqlStatement(text, { backslashEscapes: backslashEscapesFor(dbSystem) });
+  return { dbSystem, statement };
 }
 
 /** The dependency a CLIENT span called (see the file comment), or `undefined`. */
-export function dependencyKeyOf(span: TraceSpan): string | undefined {
+export function dependencyKeyOf(span: TraceSpan, tree?: TraceTree): string | undefined {
   if (span.kind !== OtlpSpanKind.CLIENT) return undefined;
   const attributes = span.attributes;
   const dbSystem = dbSystemOf(attributes);
@@ -91,7 +105,7 @@ export function dependencyKeyOf(span: TraceSpan): string | undefined {
     return rpcSystem === undefined ? `rpc ${rpcService}` : `rpc ${rpcSystem} ${rpcService}`;
   }
   if (stringOf(attributes, 'http.request.method') === undefined && stringOf(attributes, 'http.method') === undefined) return undefined;
-  const target = httpTargetOf(attributes);
+  const target = tree === undefined ? httpTargetOf(attributes) : tree.httpTargetOf(span);
   return target === undefined ? undefined : `http ${target.host}`;
 }
 

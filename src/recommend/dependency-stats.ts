@@ -57,6 +57,8 @@ import type { DependencyStatsOptions, ResolvedDependencyStatsOptions } from './d
 import { isTruncatedStatement } from './sql-normalizer';
 import type { TraceFinding, TraceSpan } from './trace-span';
 import type { TraceTree } from './trace-tree';
+import { keepSlowest, ownedCopy } from './slowest-traces';
+import type { TraceExample } from './slowest-traces';
 
 export const SLOW_DB_STATEMENT_TYPE = 'slow_db_statement';
 export const ERROR_PRONE_DEPENDENCY_TYPE = 'error_prone_dependency';
@@ -96,11 +98,6 @@ export interface DependencyStatsCounters {
   readonly truncatedStatementsSkipped: number;
 }
 
-/** A fresh flat copy, so that a kept string never references a larger parent (V8 sliced strings). */
-function ownedCopy(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
-}
-
 /** Space-Saving top-k over (service, operation) pairs; slot order is first-seen order. */
 class TopCallers {
   private readonly services: string[] = [];
@@ -117,15 +114,19 @@ class TopCallers {
       }
       if (this.counts[i]! < this.counts[minIndex]!) minIndex = i;
     }
+    // No ownedCopy here: with more callers than slots, a slot is replaced on
+    // nearly every call, and copying made it a tenth of the analysis time
+    // (bench:processors). The strings are the operation namer's cached
+    // names and the resource's service.name, which live on anyway.
     if (n < TOP_CALLER_SLOTS) {
-      this.services.push(ownedCopy(service));
-      this.operations.push(ownedCopy(operation));
+      this.services.push(service);
+      this.operations.push(operation);
       this.counts.push(1);
       return;
     }
     // Space-Saving: the newcomer inherits the least count plus one (an overestimate bounded by that count).
-    this.services[minIndex] = ownedCopy(service);
-    this.operations[minIndex] = ownedCopy(operation);
+    this.services[minIndex] = service;
+    this.operations[minIndex] = operation;
     this.counts[minIndex]!++;
   }
 
@@ -134,28 +135,6 @@ class TopCallers {
     for (let i = 0; i < this.counts.length; i++) if (best < 0 || this.counts[i]! > this.counts[best]!) best = i;
     return best < 0 ? { service: '', operation: '' } : { service: this.services[best]!, operation: this.operations[best]! };
   }
-}
-
-interface TraceExample {
-  readonly traceId: string;
-  durationMs: number;
-}
-
-/** The `capacity` slowest spans' trace ids, one entry per trace (an N+1 trace must not fill every slot). */
-function keepSlowest(examples: TraceExample[], traceId: string, durationMs: number, capacity: number): void {
-  for (const example of examples) {
-    if (example.traceId === traceId) {
-      if (durationMs > example.durationMs) example.durationMs = durationMs;
-      return;
-    }
-  }
-  if (examples.length < capacity) {
-    examples.push({ traceId: ownedCopy(traceId), durationMs });
-    return;
-  }
-  let minIndex = 0;
-  for (let i = 1; i < examples.length; i++) if (examples[i]!.durationMs < examples[minIndex]!.durationMs) minIndex = i;
-  if (durationMs > examples[minIndex]!.durationMs) examples[minIndex] = { traceId: ownedCopy(traceId), durationMs };
 }
 
 /** The most recent `capacity` distinct trace ids, newest last. */
@@ -288,7 +267,7 @@ export class DependencyStats {
       if (span.kind !== OtlpSpanKind.CLIENT) continue;
       const durationMs = span.endTimeMs > span.startTimeMs ? span.endTimeMs - span.startTimeMs : 0;
       let caller: TraceSpan | undefined;
-      const statement = dbStatementTargetOf(span);
+      const statement = dbStatementTargetOf(span, tree);
       if (statement !== undefined) {
         if (isTruncatedStatement(statement.statement)) {
           this.truncatedSkipped++;
@@ -298,7 +277,7 @@ export class DependencyStats {
           if (entry !== this.statements.entries.get(OVERFLOW_KEY)) entry.callers.add(caller.service, tree.operationOf(caller));
         }
       }
-      const dependency = dependencyKeyOf(span);
+      const dependency = dependencyKeyOf(span, tree);
       if (dependency !== undefined) {
         caller ??= tree.entrySpanOf(span);
         const entry = this.dependencies.entryFor(dependency, () => new DependencyEntry());

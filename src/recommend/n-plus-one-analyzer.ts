@@ -2,7 +2,7 @@ import { OtlpSpanKind } from '../engine/span-sample';
 import { httpTargetOf } from './http-target';
 import type { NPlusOneOptions, ResolvedNPlusOneOptions } from './n-plus-one-options';
 import { resolveNPlusOneOptions } from './n-plus-one-options';
-import { backslashEscapesFor, dbStatementOf, dbSystemOf, isTruncatedStatement, normalizeSqlStatement } from './sql-normalizer';
+import { DEFAULT_SQL_MAX_LENGTH, backslashEscapesFor, dbStatementOf, dbSystemOf, isTruncatedStatement, normalizeSqlStatement } from './sql-normalizer';
 import type { TraceFinding, TraceSpan } from './trace-span';
 import type { TraceTree } from './trace-tree';
 
@@ -85,21 +85,24 @@ function hasHttpMethod(attributes: TraceSpan['attributes']): boolean {
  * The span as a repeatable call, or undefined when it is neither a DB call
  * with a full statement nor an outgoing HTTP call with a known host and method.
  */
-export function nPlusOneCallOf(span: TraceSpan, maxStatementLength: number): NPlusOneCall | undefined {
+export function nPlusOneCallOf(span: TraceSpan, maxStatementLength: number, tree?: TraceTree): NPlusOneCall | undefined {
   const attributes = span.attributes;
   const dbSystem = dbSystemOf(attributes);
   const statement = dbStatementOf(attributes);
   if (statement !== undefined && (span.kind === OtlpSpanKind.CLIENT || dbSystem !== undefined)) {
     if (endsWithEllipsis(statement)) return undefined;
-    const normalized = normalizeSqlStatement(statement, {
-      maxLength: maxStatementLength,
-      backslashEscapes: backslashEscapesFor(dbSystem),
-    });
+    // The tree memoises the default-length normalisation that the other analyzers share.
+    const normalized =
+      (maxStatementLength === DEFAULT_SQL_MAX_LENGTH ? tree?.normalizedStatementOf(span) : undefined) ??
+      normalizeSqlStatement(statement, {
+        maxLength: maxStatementLength,
+        backslashEscapes: backslashEscapesFor(dbSystem),
+      });
     if (normalized.length === 0 || isTruncatedStatement(normalized)) return undefined;
     return { type: N_PLUS_ONE_DB, groupKey: normalized, dbSystem };
   }
   if (span.kind !== OtlpSpanKind.CLIENT || dbSystem !== undefined || !hasHttpMethod(attributes)) return undefined;
-  const target = httpTargetOf(attributes);
+  const target = tree === undefined ? httpTargetOf(attributes) : tree.httpTargetOf(span);
   if (target === undefined) return undefined;
   return { type: N_PLUS_ONE_HTTP, groupKey: `${target.method} ${target.host} ${target.template}`, dbSystem: undefined };
 }
@@ -145,7 +148,7 @@ export class NPlusOneAnalyzer {
     const { maxStatementLength, overlapToleranceMs, maxExampleSpanIds } = this.options;
     const runs = new Map<string, Run>();
     for (const child of children) {
-      const call = nPlusOneCallOf(child, maxStatementLength);
+      const call = nPlusOneCallOf(child, maxStatementLength, tree);
       if (call === undefined) continue;
       const key = `${call.type}\u0000${call.groupKey}`;
       let run = runs.get(key);

@@ -26,19 +26,33 @@
  *   `maxGapMs`: a larger gap suggests code computing the next call from the
  *   previous result (or other unseen work), hence a dependency.
  * Calls overlapping the previous one, non-call siblings and large gaps end a
- * run. A run is reported when it has at least `minCalls` calls, at least two
- * different targets (all identical is N+1), and its saving — the sum of the
- * durations minus the longest, i.e. what running them all at once would
- * save — is at least `minSavingMs`. The heuristic can still flag calls that
- * depend on each other through a value computed instantly (the id returned by
- * an INSERT used by the next one); the evidence lists the targets so a reader
- * can judge.
+ * run. Connection acquisitions (`pg-pool.connect`: a database span without
+ * a statement named `…connect`, see `isConnectionSpan`) are looked through:
+ * neither calls nor work in between.
+ *
+ * N+1 owns identical repeats. Before a run is judged, consecutive calls with
+ * the same target are collapsed into one call whose duration is the sum of
+ * theirs (their span ids all stay in the examples): a loop of six identical
+ * queries followed by one other call is an N+1 (see `n-plus-one-analyzer.ts`)
+ * and must not be reported a second time as sequential calls, and where a
+ * loop does sit among different calls, the saving counted here is only what
+ * running the loop concurrently with the others would save, not what
+ * batching the loop itself would (N+1's impact). So `minCalls` counts
+ * collapsed calls, and the groupKey lists each collapsed call's target once.
+ *
+ * A run is reported when it has at least `minCalls` (collapsed) calls, at
+ * least two different targets (all identical is N+1), and its saving — the
+ * sum of the durations minus the longest collapsed call, i.e. what running
+ * them all at once would save — is at least `minSavingMs`. The heuristic can
+ * still flag calls that depend on each other through a value computed
+ * instantly (the id returned by an INSERT used by the next one); the evidence
+ * lists the targets so a reader can judge.
  *
  * The finding is reported on the entry span (SERVER or CONSUMER) above the
  * parent, named as the SLO engine names operations (see `TraceTree`); its
- * groupKey is the run's targets in order, joined by a line feed (normalised
- * SQL and route templates hold no line feeds), so one code path groups
- * together across traces.
+ * groupKey is the run's collapsed targets in order, joined by a line feed
+ * (normalised SQL and route templates hold no line feeds), so one code path
+ * groups together across traces.
  *
  * Cost: O(n) over the tree's children lists plus one normalisation per call
  * span (linear in the statement, see `sql-normalizer.ts`); memory per run is
@@ -46,6 +60,7 @@
  * 4 KiB each, the normaliser's cap). Pure: no clock, no I/O.
  */
 import { OtlpSpanKind } from '../engine/span-sample';
+import { isConnectionSpan } from './dependency-call';
 import { httpTargetOf } from './http-target';
 import { backslashEscapesFor, dbStatementOf, dbSystemOf, normalizeSqlStatement } from './sql-normalizer';
 import type { TraceFinding, TraceSpan } from './trace-span';
@@ -59,7 +74,7 @@ export const MAX_EXAMPLE_SPAN_IDS = 10;
 
 export interface SequentialCallsOptions {
   /**
-   * Calls in a run at least.
+   * Calls in a run at least, consecutive calls of one target counting as one.
    * @default 3
    */
   readonly minCalls?: number;
@@ -128,18 +143,19 @@ export function resolveSequentialCallsOptions(options: SequentialCallsOptions = 
  * HTTP client call: `<db system> <normalised statement or span name>` or
  * `<METHOD> <host><template>` (`<METHOD> <span name>` without a host).
  */
-export function callTargetOf(span: TraceSpan): string | undefined {
+export function callTargetOf(span: TraceSpan, tree?: TraceTree): string | undefined {
   if (span.kind !== OtlpSpanKind.CLIENT) return undefined;
   const attributes = span.attributes;
   const dbSystem = dbSystemOf(attributes);
   if (dbSystem !== undefined) {
     const statement = dbStatementOf(attributes);
-    const text = statement === undefined ? span.name : normalizeSqlStatement(statement, { backslashEscapes: backslashEscapesFor(dbSystem) });
-    return `${dbSystem} ${text}`;
+    const normalized =
+      statement === undefined ? undefined : (tree?.normalizedStatementOf(span) ?? normalizeSqlStatement(statement, { backslashEscapes: backslashEscapesFor(dbSystem) }));
+    return `${dbSystem} ${normalized ?? span.name}`;
   }
   const method = attributes['http.request.method'] ?? attributes['http.method'];
   if (typeof method !== 'string' || method.length === 0) return undefined;
-  const target = httpTargetOf(attributes);
+  const target = tree === undefined ? httpTargetOf(attributes) : tree.httpTargetOf(span);
   return target === undefined ? `${method.toUpperCase()} ${span.name}` : `${target.method} ${target.host}${target.template}`;
 }
 
@@ -149,28 +165,52 @@ interface Call {
   readonly durationMs: number;
 }
 
+/** Consecutive calls of one target taken as one (see the file comment). */
+interface CollapsedCall {
+  readonly target: string;
+  durationMs: number;
+  readonly spanIds: string[];
+}
+
 function durationOf(span: TraceSpan): number {
   return Math.max(0, span.endTimeMs - span.startTimeMs);
 }
 
+/** The run with each stretch of consecutive same-target calls collapsed into one call. */
+function collapseRepeats(run: readonly Call[]): CollapsedCall[] {
+  const collapsed: CollapsedCall[] = [];
+  for (const call of run) {
+    const last = collapsed[collapsed.length - 1];
+    if (last !== undefined && last.target === call.target) {
+      last.durationMs += call.durationMs;
+      last.spanIds.push(call.span.spanId);
+    } else {
+      collapsed.push({ target: call.target, durationMs: call.durationMs, spanIds: [call.span.spanId] });
+    }
+  }
+  return collapsed;
+}
+
 /**
- * The run's finding, or `undefined` when it is too short, all one target, or
- * saves too little.
+ * The run's finding, or `undefined` when it has too few collapsed calls, is
+ * all one target, or saves too little.
  */
 function findingOf(tree: TraceTree, parent: TraceSpan, run: readonly Call[], options: ResolvedSequentialCallsOptions): TraceFinding | undefined {
-  if (run.length < options.minCalls) return undefined;
+  if (run.length < options.minCalls) return undefined; // collapsing only shortens a run
+  const calls = collapseRepeats(run);
+  if (calls.length < options.minCalls) return undefined;
   let totalMs = 0;
   let longestMs = 0;
   let differs = false;
-  for (const call of run) {
+  for (const call of calls) {
     totalMs += call.durationMs;
     if (call.durationMs > longestMs) longestMs = call.durationMs;
-    if (call.target !== run[0]!.target) differs = true;
+    if (call.target !== calls[0]!.target) differs = true;
   }
   if (!differs) return undefined;
   const savingMs = totalMs - longestMs;
   if (savingMs < options.minSavingMs) return undefined;
-  const targets = run.map((call) => call.target);
+  const targets = calls.map((call) => call.target);
   const entry = tree.entrySpanOf(parent);
   return {
     type: SEQUENTIAL_CALLS_TYPE,
@@ -180,7 +220,7 @@ function findingOf(tree: TraceTree, parent: TraceSpan, run: readonly Call[], opt
     traceId: parent.traceId,
     impactMs: savingMs,
     evidence: {
-      calls: run.length,
+      calls: calls.length,
       distinctTargets: new Set(targets).size,
       savingMs,
       totalMs,
@@ -188,7 +228,7 @@ function findingOf(tree: TraceTree, parent: TraceSpan, run: readonly Call[], opt
       targets,
       parentSpanId: parent.spanId,
       parentSpanName: parent.name,
-      exampleSpanIds: run.slice(0, MAX_EXAMPLE_SPAN_IDS).map((call) => call.span.spanId),
+      exampleSpanIds: calls.flatMap((call) => call.spanIds).slice(0, MAX_EXAMPLE_SPAN_IDS),
     },
   };
 }
@@ -213,7 +253,9 @@ export function findSequentialCalls(
       run = [];
     };
     for (const child of children) {
-      const target = callTargetOf(child);
+      // Taking a connection from a pool between two queries is part of the next query, not work in between.
+      if (isConnectionSpan(child)) continue;
+      const target = callTargetOf(child, tree);
       if (target === undefined) {
         close(); // application work between calls: may depend on the previous result
         continue;

@@ -19,6 +19,10 @@
  */
 import { OtlpSpanKind, SpanSample } from '../engine/span-sample';
 import { OperationNamer } from '../engine/span-semantics';
+import { httpTargetOf } from './http-target';
+import type { HttpTarget } from './http-target';
+import { SqlNormalizationCache } from './sql-normalization-cache';
+import { backslashEscapesFor, dbStatementOf, dbSystemOf } from './sql-normalizer';
 import type { TraceSpan } from './trace-span';
 
 export interface TraceTreeOptions {
@@ -29,6 +33,12 @@ export interface TraceTreeOptions {
    * @default a new OperationNamer per tree
    */
   readonly operationNamer?: OperationNamer;
+  /**
+   * Normalised statements by raw text, shared across traces (pass the
+   * processor's long-lived instance).
+   * @default a new cache per tree
+   */
+  readonly sqlCache?: SqlNormalizationCache;
 }
 
 const NO_CHILDREN: readonly TraceSpan[] = Object.freeze([]);
@@ -53,12 +63,20 @@ export class TraceTree {
   private readonly byId = new Map<string, TraceSpan>();
   private readonly children = new Map<string, TraceSpan[]>();
   private readonly namer: OperationNamer;
+  private readonly sqlCache: SqlNormalizationCache;
+  /**
+   * Per-span memos of what several analyzers read from one span (each
+   * normalises statements and parses URLs otherwise): null = none.
+   */
+  private readonly statements = new Map<TraceSpan, string | null>();
+  private readonly httpTargets = new Map<TraceSpan, HttpTarget | null>();
   /** Reused adapter: the SLO engine's naming reads a SpanSample; only `name` and `attributes` matter to it. */
   private readonly sample = new SpanSample();
 
   constructor(spans: readonly TraceSpan[], options: TraceTreeOptions = {}) {
     this.spans = spans;
     this.namer = options.operationNamer ?? new OperationNamer();
+    this.sqlCache = options.sqlCache ?? new SqlNormalizationCache();
     for (const span of spans) {
       if (!this.byId.has(span.spanId)) this.byId.set(span.spanId, span);
     }
@@ -104,6 +122,32 @@ export class TraceTree {
     this.sample.name = span.name;
     this.sample.attributes = span.attributes;
     return this.namer.operation(this.sample);
+  }
+
+  /**
+   * The span's statement (`db.query.text` or `db.statement`) normalised at
+   * the default length with its database's escaping rules, computed once per
+   * span; `undefined` without one. Kind and database system are the
+   * caller's checks.
+   */
+  normalizedStatementOf(span: TraceSpan): string | undefined {
+    let normalized = this.statements.get(span);
+    if (normalized === undefined) {
+      const text = dbStatementOf(span.attributes);
+      normalized = text === undefined ? null : this.sqlCache.normalize(text, backslashEscapesFor(dbSystemOf(span.attributes)));
+      this.statements.set(span, normalized);
+    }
+    return normalized ?? undefined;
+  }
+
+  /** `httpTargetOf(span.attributes)`, computed once per span. */
+  httpTargetOf(span: TraceSpan): HttpTarget | undefined {
+    let target = this.httpTargets.get(span);
+    if (target === undefined) {
+      target = httpTargetOf(span.attributes) ?? null;
+      this.httpTargets.set(span, target);
+    }
+    return target ?? undefined;
   }
 
   /**

@@ -3,11 +3,13 @@ import { batchProcessorRuntime } from '../../processors/batch/runtime';
 import { regressionProcessorRuntime } from '../../processors/regression/runtime';
 import { baselineProcessorRuntime } from '../../processors/baseline/runtime';
 import { anomalyProcessorRuntime } from '../../processors/anomaly/runtime';
+import { recommendProcessorRuntime } from '../../processors/recommend/runtime';
 import { otlpExporterRuntime } from '../../exporters/otlp/runtime';
 import { debugExporterRuntime } from '../../exporters/debug/runtime';
 import { fileExporterRuntime } from '../../exporters/file/runtime';
 import { otlpReceiverRuntime } from '../../receivers/otlp/runtime';
 import { healthCheckExtensionRuntime } from '../../extensions/health-check/runtime';
+import { webExtensionRuntime } from '../../extensions/web/runtime';
 import type { ComponentRuntime } from './runtime-factories';
 
 /**
@@ -18,11 +20,13 @@ import type { ComponentRuntime } from './runtime-factories';
 export const builtInRuntimes: readonly ComponentRuntime[] = [
   otlpReceiverRuntime,
   healthCheckExtensionRuntime,
+  webExtensionRuntime,
   sloProcessorRuntime,
   batchProcessorRuntime,
   regressionProcessorRuntime,
   baselineProcessorRuntime,
   anomalyProcessorRuntime,
+  recommendProcessorRuntime,
   otlpExporterRuntime,
   debugExporterRuntime,
   fileExporterRuntime,

@@ -19,6 +19,10 @@ import { baselineProcessorFactory } from '../../processors/baseline/config';
 import type { BaselineSharedState } from '../../processors/baseline/runtime';
 import type { AnomalySharedState } from '../../processors/anomaly/runtime';
 import { anomalyLinkIssues } from '../../processors/anomaly/anomaly-links';
+import { recommendLinkIssues } from '../../processors/recommend/recommend-links';
+import type { RecommendSharedState } from '../../processors/recommend/recommend-hub';
+import type { RecommendEngine } from '../recommend/recommend-engine';
+import { isRecommendationSourceHost } from '../../extensions/web/recommendation-source-host';
 import { settingsOf } from '../config/component-factory';
 import { processorsInSeveralPipelines } from '../config/one-pipeline-processors';
 import type { BaselineEngine } from '../engine/baseline-engine';
@@ -128,6 +132,16 @@ export class Service {
     return engines;
   }
 
+  /** The recommend engines, one per recommend processor id. */
+  get recommendEngines(): ReadonlyMap<string, RecommendEngine> {
+    const engines = new Map<string, RecommendEngine>();
+    for (const [id, state] of this.sharedState) {
+      const hub = (state as RecommendSharedState).recommendHub;
+      if (hub !== undefined) engines.set(id, hub.engine);
+    }
+    return engines;
+  }
+
   private context(id: string): ComponentContext {
     return { id, logger: this.options.logger, meter: this.meter, clock: this.options.clock };
   }
@@ -205,6 +219,12 @@ export class Service {
       }
       const runtime: ReceiverRuntime = this.runtime('receiver', component.type);
       this.receivers.push({ id, component: runtime.create(component.settings, consumers, this.context(id)) });
+    }
+
+    // Extensions that serve recommendations (web) read every recommend processor's engine.
+    for (const { component } of this.extensions) {
+      if (!isRecommendationSourceHost(component)) continue;
+      for (const [id, engine] of this.recommendEngines) component.addRecommendationSource(id, engine);
     }
   }
 
@@ -313,6 +333,7 @@ export function checkGatewayConfig(config: SlowatchConfig): void {
     ...processorsInSeveralPipelines(config),
     ...duplicateObjectiveNames(config),
     ...anomalyLinkIssues(config),
+    ...recommendLinkIssues(config),
   ];
   if (issues.length > 0) throw new ConfigError(issues);
 }

@@ -9,6 +9,7 @@ import { CONFIG_FIXTURES_DIR, readConfigFixtures } from './fixture-file';
 import { EXPORTER_VALID_CASES } from '../exporters/otlp/fixture-cases';
 import { REGRESSION_VALID_CASES } from '../processors/regression/fixture-cases';
 import { BASELINE_VALID_CASES } from '../processors/baseline/fixture-cases';
+import { RECOMMEND_VALID_CASES } from '../processors/recommend/fixture-cases';
 
 /*
  * Table-driven over test/fixtures/config/:
@@ -25,6 +26,7 @@ const VALID_CASES: Readonly<Record<string, (config: SlowatchConfig) => void>> = 
   ...EXPORTER_VALID_CASES,
   ...REGRESSION_VALID_CASES,
   ...BASELINE_VALID_CASES,
+  ...RECOMMEND_VALID_CASES,
   'valid_minimal.yaml': (config) => {
     expect(slo(config).evaluationIntervalMs).toBe(10_000);
     expect(slo(config).objectives.map((o) => [o.name, o.sli, o.objective])).toEqual([

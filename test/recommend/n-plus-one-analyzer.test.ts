@@ -113,6 +113,15 @@ describe('NPlusOneAnalyzer over trace fixtures', () => {
     expect(analyze(loadTrace('n-plus-one-db-conventions.json'))[0]!.evidence['dbSystem']).toBe('mysql');
   });
 
+  it('near miss (HTTP): five calls are not more than minCount 5, whatever their total; six are', () => {
+    const spans = loadTrace('n-plus-one-http-positive.json');
+    const five = spans.filter((s) => s.spanId !== 'b000000000000006');
+    // 5 × 15 = 75 ms stays over minTotalMs, so the count alone decides.
+    expect(analyze(five)).toEqual([]);
+    expect(analyze(five, { minCount: 4 }).map((f) => [f.type, f.evidence['count']])).toEqual([[N_PLUS_ONE_HTTP, 5]]);
+    expect(analyze(spans).map((f) => [f.type, f.evidence['count']])).toEqual([[N_PLUS_ONE_HTTP, 6]]);
+  });
+
   it('does not depend on the order spans arrived in', () => {
     const spans = loadTrace('n-plus-one-db-interleaved.json');
     expect(analyze([...spans].reverse())).toEqual(analyze(spans));

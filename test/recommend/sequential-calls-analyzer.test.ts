@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTraceFixture } from '../helpers/trace-fixtures';
+import { N_PLUS_ONE_DB, NPlusOneAnalyzer } from '../../src/recommend/n-plus-one-analyzer';
 import {
   DEFAULT_SEQUENTIAL_CALLS_OPTIONS,
   SEQUENTIAL_CALLS_TYPE,
@@ -80,6 +81,49 @@ describe('findSequentialCalls', () => {
   it('negative: large gaps between calls suggest dependent calls; a larger maxGapMs accepts them', () => {
     expect(analyze('sequential-large-gaps.json')).toEqual([]);
     expect(analyze('sequential-large-gaps.json', { maxGapMs: 20 }).map((f) => f.impactMs)).toEqual([80]);
+  });
+
+  it('does not double-report an N+1: six identical calls then one other collapse to two calls', () => {
+    const spans = loadTrace('sequential-n-plus-one-then-other.json');
+    // The loop is the N+1 analyzer's finding…
+    expect(new NPlusOneAnalyzer().analyze(new TraceTree(spans)).map((f) => [f.type, f.evidence['count']])).toEqual([[N_PLUS_ONE_DB, 6]]);
+    // …and not a sequential one, whatever the saving threshold: 2 collapsed calls < minCalls 3.
+    expect(analyze('sequential-n-plus-one-then-other.json', { minSavingMs: 0 })).toEqual([]);
+    // With minCalls 2 the loop counts as one call of 90 ms next to one of 40 ms: saving 40, not 90.
+    expect(analyze('sequential-n-plus-one-then-other.json', { minCalls: 2, minSavingMs: 0 }).map((f) => [f.evidence['calls'], f.impactMs])).toEqual([[2, 40]]);
+  });
+
+  it('treats an N+1 among different calls as one call: saving = sum − the loop’s summed time', () => {
+    const findings = analyze('sequential-n-plus-one-among-others.json');
+    expect(findings).toHaveLength(1);
+    const finding = findings[0]!;
+    const targets = [
+      'postgresql SELECT * FROM order_items WHERE order_id = ?',
+      'postgresql SELECT * FROM customers WHERE id = ?',
+      'GET shipping.example.com/v1/quotes/{id}',
+    ];
+    expect(finding.groupKey).toBe(targets.join('\n'));
+    expect(finding.operation).toBe('GET /orders');
+    // Collapsed: loop 6 × 15 = 90 ms, 40 ms, 30 ms; saving 160 − 90 = 70 (not 160 − 40 = 120).
+    expect(finding.impactMs).toBeCloseTo(70, 9);
+    expect(finding.evidence).toMatchObject({ calls: 3, distinctTargets: 3, targets, parentSpanId: 'a000000000000002' });
+    expect(finding.evidence['totalMs']).toBeCloseTo(160, 9);
+    expect(finding.evidence['longestMs']).toBeCloseTo(90, 9);
+    // Every span id of the collapsed calls stays in the examples, in order.
+    expect(finding.evidence['exampleSpanIds']).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `b00000000000000${i}`));
+    // A saving of 70 ms is a near miss at 71 ms.
+    expect(analyze('sequential-n-plus-one-among-others.json', { minSavingMs: 71 })).toEqual([]);
+  });
+
+  it('collapses only consecutive repeats: A, B, A stays three calls', () => {
+    const spans = loadTrace('sequential-positive.json');
+    // Make the third call (HTTP) another execution of the first statement.
+    const first = spans.find((s) => s.spanId === 'b000000000000001')!;
+    const changed = spans
+      .filter((s) => s.parentSpanId !== 'b000000000000003')
+      .map((s) => (s.spanId === 'b000000000000003' ? { ...s, name: first.name, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT * FROM users WHERE id = 43' } } : s));
+    const findings = findSequentialCalls(new TraceTree(changed));
+    expect(findings.map((f) => [f.evidence['calls'], f.evidence['distinctTargets'], f.impactMs])).toEqual([[3, 2, 80]]);
   });
 
   it('an overlap beyond the tolerance splits the run', () => {

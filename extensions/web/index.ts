@@ -1,0 +1,11 @@
+export { WebExtension } from './web-extension';
+export { WebServer } from './web-server';
+export type { WebServerOptions } from './web-server';
+export { webExtensionFactory, createDefaultConfig, resolveWebExtensionSettings, DEFAULT_WEB_ENDPOINT } from './config';
+export type { WebExtensionConfig, WebExtensionSettings } from './config';
+export { webExtensionRuntime } from './runtime';
+export { createRecommendationsApi, recommendationsRoute, RECOMMENDATIONS_PATH } from './recommendations-api';
+export type { RecommendationsApiOptions, RecommendationsResponse } from './recommendations-api';
+export { isRecommendationSourceHost } from './recommendation-source-host';
+export type { RecommendationSourceHost } from './recommendation-source-host';
+export type { WebRequestHandler, WebRoute, WebReply } from './web-route';
