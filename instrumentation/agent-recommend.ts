@@ -119,6 +119,7 @@ function logValue(value: string | number | readonly string[]): AnyValue {
 function emitLogRecord(otelLogger: ReturnType<typeof logs.getLogger>, change: RecommendationChange): void {
   const r: Recommendation = change.recommendation;
   const attributes: LogAttributes = {
+    'event.name': RECOMMENDATION_EVENT_NAME,
     'slowatch.recommendation.change': change.kind,
     'slowatch.recommendation.id': r.id,
     'slowatch.recommendation.type': r.type,

@@ -89,6 +89,9 @@ const SHUTDOWN_TIMEOUT_MS = 5_000;
 /** The Prometheus exporter's path: requests to it on its port are ours, not the application's. */
 const METRICS_PATH = '/metrics';
 
+/** The recommendations API, served beside the metrics when the config has no web extension. */
+const API_PATH = '/api/';
+
 /**
  * Starts OpenTelemetry with slowatch's processors inside the host process.
  * Never throws: on any failure it logs one line and returns undefined, and
@@ -207,8 +210,11 @@ function startSdk(
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {
           // Our own /metrics endpoint is not part of the application's SLO.
+          // Nor is the recommendations API: on the metrics port, or on the web extension's own port.
           ignoreIncomingRequestHook: (request: IncomingMessage) =>
-            request.socket.localPort === port && (request.url ?? '').startsWith(METRICS_PATH),
+            (request.socket.localPort === port && (request.url ?? '').startsWith(METRICS_PATH)) ||
+            (recommend !== undefined &&
+              (webServer === undefined ? request.socket.localPort === port && (request.url ?? '').startsWith(API_PATH) : request.socket.localPort === webServer.port)),
         },
       }),
       new RuntimeNodeInstrumentation(),

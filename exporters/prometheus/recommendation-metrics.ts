@@ -18,6 +18,8 @@ export const RECOMMENDATION_METRIC_NAMES = {
   bufferTraces: 'slowatch_recommend_buffer_traces',
   tracesAnalyzed: 'slowatch_recommend_traces_analyzed_total',
   tracesEvicted: 'slowatch_recommend_traces_evicted_total',
+  queueTraces: 'slowatch_recommend_queue_traces',
+  tracesDroppedUnanalyzed: 'slowatch_recommend_traces_dropped_unanalyzed_total',
   spansDropped: 'slowatch_recommend_spans_dropped_total',
   analyzerErrors: 'slowatch_recommend_analyzer_errors_total',
 } as const;
@@ -37,6 +39,11 @@ export function registerRecommendationMetrics(meter: Meter, engine: RecommendEng
     bufferTraces: gauge(RECOMMENDATION_METRIC_NAMES.bufferTraces, 'Traces held by the trace assembly buffer.'),
     tracesAnalyzed: counter(RECOMMENDATION_METRIC_NAMES.tracesAnalyzed, 'Traces decided and analysed.'),
     tracesEvicted: counter(RECOMMENDATION_METRIC_NAMES.tracesEvicted, 'Traces decided before their decision wait because the buffer was full (their per-trace analysis is skipped).'),
+    queueTraces: gauge(RECOMMENDATION_METRIC_NAMES.queueTraces, 'Decided traces waiting for analysis.'),
+    tracesDroppedUnanalyzed: counter(
+      RECOMMENDATION_METRIC_NAMES.tracesDroppedUnanalyzed,
+      'Decided traces dropped unanalysed because the analysis queue was full (analysis falling behind the traffic).',
+    ),
     spansDropped: counter(RECOMMENDATION_METRIC_NAMES.spansDropped, 'Spans not assembled: past max_spans_per_trace (trace_cap) or arriving after their trace was decided (late).'),
     analyzerErrors: counter(RECOMMENDATION_METRIC_NAMES.analyzerErrors, 'Failures of an analyzer on one trace or evaluation, by analyzer.'),
   };
@@ -54,6 +61,8 @@ export function registerRecommendationMetrics(meter: Meter, engine: RecommendEng
     result.observe(m.bufferTraces, stats.buffer.tracesInFlight, { processor });
     result.observe(m.tracesAnalyzed, stats.tracesAnalyzed, { processor });
     result.observe(m.tracesEvicted, stats.buffer.tracesEvictedEarly, { processor });
+    result.observe(m.queueTraces, stats.tracesPending, { processor });
+    result.observe(m.tracesDroppedUnanalyzed, stats.tracesDroppedUnanalyzed, { processor });
     result.observe(m.spansDropped, stats.buffer.spansDropped.maxSpansPerTrace, { processor, reason: 'trace_cap' });
     result.observe(m.spansDropped, stats.buffer.spansDropped.late, { processor, reason: 'late' });
     for (const [analyzer, count] of Object.entries(stats.analyzerErrors)) result.observe(m.analyzerErrors, count, { processor, analyzer });

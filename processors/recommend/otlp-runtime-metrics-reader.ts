@@ -74,7 +74,8 @@ export class OtlpRuntimeMetricsReader {
   private floorOf(key: string, bytes: number): number {
     let recent = this.recentHeap.get(key);
     if (recent === undefined) {
-      if (this.recentHeap.size >= this.maxProcesses) return bytes;
+      // Full: the process first seen longest ago makes room (restarts bring new instance ids).
+      if (this.recentHeap.size >= this.maxProcesses) this.recentHeap.delete(this.recentHeap.keys().next().value as string);
       recent = [];
       this.recentHeap.set(key, recent);
     }
@@ -123,7 +124,7 @@ export class OtlpRuntimeMetricsReader {
         const key = `${service}\n${instance}`;
         for (const [at, { sum, startMs }] of [...byTime].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
           if (delta) {
-            if (!this.deltaTotals.has(key) && this.deltaTotals.size >= this.maxProcesses) return;
+            if (!this.deltaTotals.has(key) && this.deltaTotals.size >= this.maxProcesses) this.deltaTotals.delete(this.deltaTotals.keys().next().value as string);
             const total = (this.deltaTotals.get(key) ?? 0) + sum;
             this.deltaTotals.set(key, total);
             this.sink.recordGcDurationSum(service, toMs(at), total, undefined, instance);

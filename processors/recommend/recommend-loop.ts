@@ -6,24 +6,29 @@ import type { RecommendationChange } from '../../src/recommend/recommendation-st
 import { describeChange } from './create-recommend-engine';
 
 /**
- * Traces analysed per slice. One trace of ~10 spans takes tens of
- * microseconds (bench:processors), so a slice holds the event loop for a few
- * milliseconds at most, and the application's requests (agent) or the
- * receivers (gateway) get a turn between slices.
+ * Spans analysed per slice (whole traces, at least one). A span costs about
+ * 5 µs of analysis (bench:processors), so a slice holds the event loop for
+ * about 10 ms, and the application's requests (agent) or the receivers
+ * (gateway) get a turn between slices.
  */
-export const TRACES_PER_SLICE = 100;
+export const SPANS_PER_SLICE = 2000;
 
 /**
  * The recommend processor's evaluation: on each tick of an unref'd timer it
- * decides the due traces, analyses the queued ones in slices
- * (TRACES_PER_SLICE per turn of the event loop, via setImmediate), then
+ * decides the due traces, analyses the traces queued at that moment in
+ * slices (SPANS_PER_SLICE per turn of the event loop, via setImmediate), then
  * updates the recommendations and hands the changes on, after logging one
- * line each. A tick that finds the previous one still slicing does nothing.
+ * line each. Traces queued meanwhile wait for the next tick, so every tick
+ * ends with an update even when traces arrive faster than they are
+ * analysed (the engine's queue then drops the oldest, counted). A tick that
+ * finds the previous one still slicing does nothing.
  * Failures are counted and the first one logged; the loop never stops.
  */
 export class RecommendLoop {
   private timer: NodeJS.Timeout | undefined;
   private slicing = false;
+  /** Traces the current tick still has to analyse. */
+  private budget = 0;
   private readonly failures: FailureCounter;
 
   constructor(
@@ -57,6 +62,7 @@ export class RecommendLoop {
     if (this.slicing) return;
     this.guard(() => {
       this.engine.decideDue(this.clock.now());
+      this.budget = this.engine.pendingTraces;
       this.slicing = true;
       this.slice();
     });
@@ -66,7 +72,11 @@ export class RecommendLoop {
     let more = false;
     this.guard(() => {
       const now = this.clock.now();
-      more = this.engine.analyzePending(now, TRACES_PER_SLICE) > 0 && this.timer !== undefined;
+      if (this.timer === undefined) return; // stopped meanwhile: the last runNow has analysed and published
+      const before = this.engine.pendingTraces;
+      const left = this.engine.analyzePending(now, this.budget, SPANS_PER_SLICE);
+      this.budget -= before - left;
+      more = this.budget > 0 && left > 0;
       if (!more) this.publish(this.engine.update(now), now);
     });
     if (more) setImmediate(() => this.slice());

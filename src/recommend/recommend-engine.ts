@@ -125,6 +125,8 @@ interface RuntimeDetectors {
   readonly eventLoop: EventLoopBlockingDetector;
   readonly gc: GcPressureDetector;
   readonly memory: MemoryLeakDetector;
+  /** Time of the newest sample: processes that stopped reporting are evicted when the map is full. */
+  lastSampleMs: number;
 }
 
 const EXAMPLE_TRACE_IDS = 5;
@@ -243,17 +245,17 @@ export class RecommendEngine implements RecommendationSource {
    * service's recommendation.
    */
   recordEventLoopDelayP99(service: string, timeMs: number, p99Ms: number, instance = ''): void {
-    this.detectorsOf(service, instance)?.eventLoop.record(timeMs, p99Ms);
+    this.detectorsOf(service, instance, timeMs)?.eventLoop.record(timeMs, p99Ms);
   }
 
   /** Cumulative sum of `v8js.gc.duration` in seconds; `seriesStartMs` tells a restart from a reset. */
   recordGcDurationSum(service: string, timeMs: number, sumSeconds: number, seriesStartMs?: number, instance = ''): void {
-    this.detectorsOf(service, instance)?.gc.record(timeMs, sumSeconds, seriesStartMs);
+    this.detectorsOf(service, instance, timeMs)?.gc.record(timeMs, sumSeconds, seriesStartMs);
   }
 
   /** Heap used, ideally read after a major GC, in bytes. */
   recordHeapUsed(service: string, timeMs: number, bytes: number, instance = ''): void {
-    this.detectorsOf(service, instance)?.memory.record(timeMs, bytes);
+    this.detectorsOf(service, instance, timeMs)?.memory.record(timeMs, bytes);
   }
 
   /** Hot functions of a CPU profile of `service`'s process (the agent's profiler). */
@@ -288,25 +290,41 @@ export class RecommendEngine implements RecommendationSource {
   }
 
   /**
-   * Analyses at most `maxTraces` queued traces, oldest first; returns how
-   * many are still queued. The processors call it in slices between turns
+   * Analyses at most `maxTraces` queued traces holding about `maxSpans`
+   * spans (at least one trace), oldest first; returns how many are still queued. The processors call it in slices between turns
    * of the event loop, so that a large backlog never blocks it for long.
    */
-  analyzePending(nowMs: number, maxTraces: number): number {
+  analyzePending(nowMs: number, maxTraces: number, maxSpans = Number.POSITIVE_INFINITY): number {
     this.analysisNowMs = nowMs;
     let done = 0;
-    while (this.pendingHead < this.pending.length && done < maxTraces) {
+    let spans = 0;
+    // At least one trace per call, whatever its size, so the queue always moves.
+    while (this.pendingHead < this.pending.length && done < maxTraces && (done === 0 || spans < maxSpans)) {
       const trace = this.pending[this.pendingHead]!;
       this.pending[this.pendingHead++] = undefined as unknown as AssembledTrace<TraceSpan>;
       this.pendingSpans -= trace.spans.length;
+      spans += trace.spans.length;
       done++;
       this.analyze(trace);
     }
+    this.compactPending();
+    return this.pending.length - this.pendingHead;
+  }
+
+  /** Traces decided and waiting for analysis. */
+  get pendingTraces(): number {
+    return this.pending.length - this.pendingHead;
+  }
+
+  /** Drops the consumed front of the queue once it is most of the array, so the array stays within twice what is queued. */
+  private compactPending(): void {
     if (this.pendingHead === this.pending.length) {
       this.pending.length = 0;
       this.pendingHead = 0;
+    } else if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
     }
-    return this.pending.length - this.pendingHead;
   }
 
   /** The last step of an evaluation: the candidates of the analysed traces and runtime signals into the store. */
@@ -357,6 +375,7 @@ export class RecommendEngine implements RecommendationSource {
       this.pendingSpans -= dropped.spans.length;
       this.droppedUnanalyzed++;
     }
+    this.compactPending();
   }
 
   private analyze(trace: AssembledTrace<TraceSpan>): void {
@@ -386,7 +405,7 @@ export class RecommendEngine implements RecommendationSource {
         for (const f of this.nPlusOne.analyze(tree)) if (!this.disabled.has(f.type)) found.push(f);
       });
       if (!this.disabled.has(SEQUENTIAL_CALLS_TYPE)) this.run(SEQUENTIAL_CALLS_TYPE, () => found.push(...findSequentialCalls(tree, this.sequentialOptions)));
-      for (const finding of found) this.record(finding, entryLatency.get(`${finding.service}\n${finding.operation}`) ?? 0, generation, nowMs);
+      for (const finding of mergePerTrace(found)) this.record(finding, entryLatency.get(`${finding.service}\n${finding.operation}`) ?? 0, generation, nowMs);
       if (!this.disabled.has(DOMINANT_DEPENDENCY_TYPE)) this.run(DOMINANT_DEPENDENCY_TYPE, () => this.dominant.observe(tree, nowMs));
     } else {
       this.truncatedSkipped++;
@@ -456,11 +475,11 @@ export class RecommendEngine implements RecommendationSource {
     return entry;
   }
 
-  private detectorsOf(service: string, instance: string): RuntimeDetectors | undefined {
+  private detectorsOf(service: string, instance: string, timeMs: number): RuntimeDetectors | undefined {
     const key = `${service}\n${instance}`;
     let detectors = this.runtime.get(key);
     if (detectors === undefined) {
-      if (this.runtime.size >= this.maxServices) {
+      if (this.runtime.size >= this.maxServices && !this.evictIdleProcess(timeMs)) {
         this.runtimeDropped++;
         return undefined;
       }
@@ -468,10 +487,36 @@ export class RecommendEngine implements RecommendationSource {
         eventLoop: new EventLoopBlockingDetector(service, this.runtimeOptions.eventLoop),
         gc: new GcPressureDetector(service, this.runtimeOptions.gc),
         memory: new MemoryLeakDetector(service, this.runtimeOptions.memory),
+        lastSampleMs: timeMs,
       };
       this.runtime.set(key, detectors);
     }
+    if (timeMs > detectors.lastSampleMs) detectors.lastSampleMs = timeMs;
     return detectors;
+  }
+
+  /**
+   * Frees the slot of the process that reported last longest ago, if that is
+   * longer ago than every detector's window (a process restarted with a new
+   * service.instance.id, a pod replaced by a deploy). O(processes), only when full.
+   */
+  private evictIdleProcess(nowMs: number): boolean {
+    const idleMs = Math.max(
+      this.runtimeOptions.eventLoop?.windowMs ?? 300_000,
+      this.runtimeOptions.gc?.windowMs ?? 300_000,
+      this.runtimeOptions.memory?.windowMs ?? 3_600_000,
+    );
+    let oldestKey: string | undefined;
+    let oldestMs = Number.POSITIVE_INFINITY;
+    for (const [key, detectors] of this.runtime) {
+      if (detectors.lastSampleMs < oldestMs) {
+        oldestMs = detectors.lastSampleMs;
+        oldestKey = key;
+      }
+    }
+    if (oldestKey === undefined || nowMs - oldestMs <= idleMs) return false;
+    this.runtime.delete(oldestKey);
+    return true;
   }
 
   private run(analyzer: string, work: () => void): void {
@@ -495,7 +540,10 @@ export class RecommendEngine implements RecommendationSource {
   private candidates(nowMs: number, superseded: Set<string>): RecommendationCandidate[] {
     const generation = this.clock.generationOf(nowMs);
     const elapsedMs = Number.isNaN(this.firstSeenMs) ? 0 : nowMs - this.firstSeenMs;
-    const windowSeconds = Math.max(1, Math.min(this.clock.windowMs, elapsedMs) / 1000);
+    // The counts cover the previous generation and the current one so far: between half the window and all of it.
+    const generationMs = this.clock.generationMs;
+    const coveredMs = Math.min(elapsedMs, generationMs + (nowMs - Math.floor(nowMs / generationMs) * generationMs));
+    const windowSeconds = Math.max(1, coveredMs / 1000);
     const traffic = (service: string, operation: string): { count: number; meanMs: number } => {
       const entry = this.operations.get(`${service}\n${operation}`);
       if (entry === undefined) return { count: 0, meanMs: 0 };
@@ -503,6 +551,8 @@ export class RecommendEngine implements RecommendationSource {
       return { count, meanMs: count > 0 ? entry.latency.sum(generation) / count : 0 };
     };
     const out: RecommendationCandidate[] = [];
+    // Operations with nothing left in the window free their slot for new ones.
+    for (const [key, entry] of this.operations) if (entry.latency.count(generation) === 0) this.operations.delete(key);
 
     for (const [key, entry] of this.findings) {
       const traces = entry.impact.count(generation);
@@ -516,7 +566,7 @@ export class RecommendEngine implements RecommendationSource {
       const perRequestMs = entry.impact.sum(generation) / traces;
       const latencySum = entry.latency.sum(generation);
       const op = traffic(entry.service, entry.operation);
-      const affectedShare = op.count > 0 ? Math.min(1, traces / op.count) : 1;
+      const affectedShare = op.count > 0 ? Math.min(1, traces / op.count) : 0;
       const objective = this.objectives.find(entry.service, entry.operation);
       out.push({
         type: entry.type,
@@ -535,7 +585,8 @@ export class RecommendEngine implements RecommendationSource {
 
     const aggregate = (finding: TraceFinding, affected: number | undefined): void => {
       const op = traffic(finding.service, finding.operation);
-      const affectedShare = affected === undefined || op.count === 0 ? 1 : Math.min(1, affected / op.count);
+      // A finding about the operation as a whole (a dominant dependency) concerns all of its requests.
+      const affectedShare = op.count === 0 ? 0 : affected === undefined ? 1 : Math.min(1, affected / op.count);
       const examples = finding.evidence['exampleTraceIds'];
       out.push({
         type: finding.type,
@@ -614,6 +665,22 @@ function isWorse(a: RecommendationCandidate, b: RecommendationCandidate): boolea
   const rankA = SEVERITY_RANK[severityOf(a.type, a.impact, a.evidence)];
   const rankB = SEVERITY_RANK[severityOf(b.type, b.impact, b.evidence)];
   return rankA !== rankB ? rankA > rankB : a.savedMsPerSecond > b.savedMsPerSecond;
+}
+
+/**
+ * One finding per fingerprint and trace: an N+1 loop run under two parents
+ * (or split by an overlap) is one problem of that trace, whose saving is the
+ * sum of the runs' savings; the last run's evidence is kept.
+ */
+function mergePerTrace(findings: readonly TraceFinding[]): TraceFinding[] {
+  if (findings.length < 2) return [...findings];
+  const byKey = new Map<string, TraceFinding>();
+  for (const f of findings) {
+    const key = `${f.type}\n${f.service}\n${f.operation}\n${f.groupKey}`;
+    const seen = byKey.get(key);
+    byKey.set(key, seen === undefined ? f : { ...f, impactMs: seen.impactMs + f.impactMs });
+  }
+  return [...byKey.values()];
 }
 
 function numberOf(value: unknown): number | undefined {

@@ -75,6 +75,9 @@ export function resolveRecommendationStoreOptions(options: RecommendationStoreOp
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** Types whose operation is their busiest caller, not part of what they are about. */
+const CALLER_FREE_ID_TYPES: ReadonlySet<string> = new Set(['slow_db_statement', 'error_prone_dependency']);
+
 /** Severity order for "did it get worse". */
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
@@ -105,6 +108,8 @@ export class RecommendationStore implements RecommendationSource {
   private readonly entries = new Map<string, Recommendation>();
   private readonly profiles = new Map<string, ServiceProfile>();
   private droppedCount = 0;
+  /** Highest severity rank reached since an entry (re)opened. */
+  private readonly peakSeverity = new Map<string, number>();
 
   constructor(options: RecommendationStoreOptions = {}) {
     this.options = resolveRecommendationStoreOptions(options);
@@ -138,6 +143,7 @@ export class RecommendationStore implements RecommendationSource {
         changes.push({ kind: 'resolved', recommendation: resolved });
       } else if (entry.status === 'resolved' && nowMs - (entry.resolvedAtMs ?? nowMs) >= this.options.retainResolvedMs) {
         this.entries.delete(id);
+        this.peakSeverity.delete(id);
       }
     }
     return changes;
@@ -175,7 +181,10 @@ export class RecommendationStore implements RecommendationSource {
   }
 
   private apply(candidate: RecommendationCandidate, nowMs: number): RecommendationChange | undefined {
-    const id = recommendationId(candidate.type, candidate.service, candidate.operation, candidate.groupKey);
+    // A statement's or a dependency's caller is the busiest one right now (a top-k counter), which can
+    // change: it is shown as the operation but kept out of the id, so the problem keeps its id.
+    const idOperation = CALLER_FREE_ID_TYPES.has(candidate.type) ? '' : candidate.operation;
+    const id = recommendationId(candidate.type, candidate.service, idOperation, candidate.groupKey);
     const previous = this.entries.get(id);
     const lastSeenMs = Math.max(candidate.lastSeenMs, previous?.lastSeenMs ?? 0);
     // An evaluation whose newest evidence is already older than the resolve
@@ -215,9 +224,17 @@ export class RecommendationStore implements RecommendationSource {
       return undefined;
     }
     this.entries.set(id, next);
-    if (previous === undefined) return { kind: 'opened', recommendation: next };
-    if (reopen) return { kind: 'reopened', recommendation: next };
-    if (SEVERITY_RANK[next.severity] > SEVERITY_RANK[previous.severity]) return { kind: 'escalated', recommendation: next };
+    if (previous === undefined || reopen) {
+      this.peakSeverity.set(id, SEVERITY_RANK[next.severity]);
+      return { kind: previous === undefined ? 'opened' : 'reopened', recommendation: next };
+    }
+    // Escalations are reported above the highest severity reached while open, so a figure
+    // hovering around a threshold does not report one at every crossing.
+    const peak = this.peakSeverity.get(id) ?? SEVERITY_RANK[previous.severity];
+    if (SEVERITY_RANK[next.severity] > peak) {
+      this.peakSeverity.set(id, SEVERITY_RANK[next.severity]);
+      return { kind: 'escalated', recommendation: next };
+    }
     return undefined;
   }
 
@@ -250,6 +267,7 @@ export class RecommendationStore implements RecommendationSource {
     }
     if (oldestId === undefined) return false;
     this.entries.delete(oldestId);
+    this.peakSeverity.delete(oldestId);
     return true;
   }
 }

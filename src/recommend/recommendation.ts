@@ -42,7 +42,7 @@ export interface RecommendationImpact {
   readonly perRequestMs: number;
   /** perRequestMs over the operation's mean latency in the affected requests (0..1); 0 when unknown. */
   readonly latencyShare: number;
-  /** Share of the operation's requests in the window that show the problem (0..1); 0 when unknown. */
+  /** Share of the operation's requests in the window that show the problem (0..1); 1 for a finding about the whole operation (dominant_dependency), 0 when unknown. */
   readonly affectedShare: number;
   /**
    * Of the error budget of the latency SLO that covers this operation, the
@@ -71,7 +71,7 @@ export interface Recommendation {
   readonly severity: RecommendationSeverity;
   /** Figures, normalised statements, targets; flat and JSON-serialisable. */
   readonly evidence: Readonly<Record<string, string | number | readonly string[]>>;
-  /** Traces that show the problem, newest first (lower-case hex). */
+  /** Traces that show the problem (lower-case hex): newest first for per-trace types, slowest first for cross-trace ones. */
   readonly exampleTraceIds: readonly string[];
   /** Functions from a CPU profile (agent only), highest self time first. */
   readonly hotFunctions?: readonly HotFunction[];

@@ -203,7 +203,7 @@ describe('RecommendationStore lifecycle', () => {
     expect(s.update([], T0 + 2000, new Set([idOf(dominant), 'ffffffffffffffff']))).toEqual([]);
   });
 
-  it('escalates on a severity increase only', () => {
+  it('escalates on a severity increase above the highest reached while open only', () => {
     const s = store();
     const at = (t: number, latencyShare: number): RecommendationCandidate =>
       candidate({ lastSeenMs: T0 + t, occurrences: 1, impact: { perRequestMs: 50, latencyShare, affectedShare: 1 } });
@@ -216,7 +216,9 @@ describe('RecommendationStore lifecycle', () => {
     expect(s.update([at(4, 0.6)], T0 + 4)).toEqual([]); // same severity
     expect(s.update([at(5, 0.1)], T0 + 5)).toEqual([]); // lower: no event
     expect(s.list()[0]!.severity).toBe('low');
-    expect(s.update([at(6, 1)], T0 + 6).map((x) => x.kind)).toEqual(['escalated']);
+    // Back to high, which it had reached already: no new event for a figure hovering around a threshold.
+    expect(s.update([at(6, 1)], T0 + 6)).toEqual([]);
+    expect(s.list()[0]!.severity).toBe('high');
     // An SLO share of 1 or more is critical.
     const critical = candidate({ lastSeenMs: T0 + 7, occurrences: 1, impact: { perRequestMs: 50, latencyShare: 0.6, affectedShare: 1, errorBudgetShare: 2, slo: 'latency' } });
     expect(s.update([critical], T0 + 7).map((x) => [x.kind, x.recommendation.severity])).toEqual([['escalated', 'critical']]);
@@ -390,5 +392,19 @@ describe('RecommendationStore.attachProfile', () => {
     const byService = new Map(s.list().map((r) => [r.service, r]));
     expect(byService.get('a')!.hotFunctions).toBeUndefined();
     expect(byService.get('c')!.hotFunctions).toEqual(functions);
+  });
+});
+
+describe('RecommendationStore ids of caller-independent types', () => {
+  it('keeps a slow statement under one id when its busiest caller changes', () => {
+    const s = store();
+    const slow = (operation: string, t: number): RecommendationCandidate =>
+      candidate({ type: 'slow_db_statement', operation, groupKey: 'postgresql SELECT ?', lastSeenMs: T0 + t, evidence: { statement: 'SELECT ?', p95Ms: 150 } });
+    expect(s.update([slow('GET /a', 0)], T0).map((c) => c.kind)).toEqual(['opened']);
+    expect(s.update([slow('GET /b', 1)], T0 + 1)).toEqual([]);
+    expect(s.list().map((r) => [r.type, r.operation])).toEqual([['slow_db_statement', 'GET /b']]);
+    // Per-trace types keep the operation in their id.
+    s.update([candidate({ operation: 'GET /a' }), candidate({ operation: 'GET /b' })], T0 + 2);
+    expect(s.list({ type: 'n_plus_one_db' })).toHaveLength(2);
   });
 });

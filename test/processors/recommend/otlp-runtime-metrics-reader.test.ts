@@ -81,14 +81,15 @@ describe('OtlpRuntimeMetricsReader', () => {
     expect(sink.calls).toEqual(['gc shop pod-1 1000 0.5 -', 'gc shop pod-2 1000 0.25 -', 'gc shop pod-1 2000 1 -', 'gc shop pod-2 2000 0.5 -']);
   });
 
-  it('keeps delta totals for at most maxProcesses processes; further ones are not read', () => {
+  it('keeps delta totals for at most maxProcesses processes; a new one replaces the one first seen', () => {
     const sink = recordingSink();
     const reader = new OtlpRuntimeMetricsReader(sink, 1);
     const delta = gcDuration('delta', [{ timeMs: T0 + 1000, startMs: T0, type: 'minor', sumSeconds: 0.5 }]);
     reader.read(metricsRequest('shop', [delta], 'pod-1'));
     reader.read(metricsRequest('shop', [delta], 'pod-2'));
     reader.read(metricsRequest('shop', [delta], 'pod-1'));
-    expect(sink.calls).toEqual(['gc shop pod-1 1000 0.5 -', 'gc shop pod-1 1000 1 -']);
+    // pod-2 took pod-1's slot (a restarted process has a new instance id); pod-1 then starts again from 0.
+    expect(sink.calls).toEqual(['gc shop pod-1 1000 0.5 -', 'gc shop pod-2 1000 0.5 -', 'gc shop pod-1 1000 0.5 -']);
   });
 
   it('ignores other metrics, non-finite values and missing parts, and never modifies the request', () => {
