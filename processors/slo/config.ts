@@ -1,7 +1,11 @@
+import path from 'node:path';
 import { z } from 'zod';
-import type { ComponentFactory } from '../../src/config/component-factory';
+import type { ComponentFactory, ResolveContext } from '../../src/config/component-factory';
+import { ConfigError } from '../../src/config/config-error';
 import { describeValue } from '../../src/config/describe-value';
 import { parseDuration } from '../../src/config/duration';
+import { loadOpenSloFiles } from '../../src/config/openslo/openslo-files';
+import { loadSlothFiles } from '../../src/config/sloth/sloth-files';
 import {
   ALWAYS,
   durationString,
@@ -41,6 +45,11 @@ import type {
  * The YAML shape (snake_case keys, percentages, duration strings) is what
  * users write and what the schema validates; resolveSloProcessorSettings
  * turns it into ObjectiveSpec (ratios, milliseconds) for the engine.
+ *
+ * `openslo: [paths or globs]` adds the SLOs of OpenSLO v1 files, read when
+ * the config is resolved (src/config/openslo/, docs/openslo.md).
+ * `sloth: [paths or globs]` adds the SLOs of Sloth prometheus/v1 files whose
+ * SLIs are slowatch plugins (src/config/sloth/, docs/sloth-specs.md).
  */
 
 // ---------------------------------------------------------------------------
@@ -49,8 +58,18 @@ import type {
 export interface SloProcessorConfig {
   /** How often burn rates are evaluated and alerts decided; a duration >= 1s. */
   evaluation_interval?: string;
-  /** Absent or empty: the default objectives (availability 99.9 %, latency 200 ms at 95 %). */
+  /** Absent or empty, and no `openslo` or `sloth` files: the default objectives (availability 99.9 %, latency 200 ms at 95 %). */
   objectives?: ObjectiveConfig[];
+  /**
+   * OpenSLO v1 files whose SLOs are added to `objectives`: paths or globs
+   * (`*`, `?`, `**`), relative to the config file's directory.
+   */
+  openslo?: string[];
+  /**
+   * Sloth `prometheus/v1` files whose SLOs are added after `objectives` and
+   * `openslo`: paths or globs, relative to the config file's directory.
+   */
+  sloth?: string[];
 }
 
 export interface ObjectiveConfig {
@@ -111,15 +130,21 @@ export interface SloProcessorSettings {
 // ---------------------------------------------------------------------------
 // Defaults: everything a config may leave out is decided here.
 
-/** The processor's defaults; an empty `slo:` means exactly this. */
+/**
+ * The processor's defaults; an empty `slo:` means exactly this. No
+ * objectives and no OpenSLO files resolve to the default objectives
+ * (createDefaultObjectives), so that `openslo:` alone replaces them.
+ */
 export function createDefaultConfig(): Required<SloProcessorConfig> {
-  return {
-    evaluation_interval: '10s',
-    objectives: [
-      { name: 'availability', sli: { availability: {} }, objective: 99.9 },
-      { name: 'latency', sli: { latency: { threshold: '200ms' } }, objective: 95 },
-    ],
-  };
+  return { evaluation_interval: '10s', objectives: [], openslo: [], sloth: [] };
+}
+
+/** What runs when neither `objectives` nor `openslo` defines any: availability 99.9 % and latency 200 ms at 95 %. */
+export function createDefaultObjectives(): ObjectiveConfig[] {
+  return [
+    { name: 'availability', sli: { availability: {} }, objective: 99.9 },
+    { name: 'latency', sli: { latency: { threshold: '200ms' } }, objective: 95 },
+  ];
 }
 
 /** Defaults of each objective's optional keys (the default objectives above get them too). */
@@ -360,8 +385,10 @@ export const sloProcessorConfigSchema: z.ZodType<SloProcessorConfig> = strictMap
   {
     evaluation_interval: durationString({ description: 'a duration >= 1s', accepts: (ms) => ms >= SECOND_MS }).optional(),
     objectives: emptyMeansNone(objectiveListSchema).optional(),
+    openslo: emptyMeansNone(uniqueStringList('OpenSLO file paths or globs')).optional(),
+    sloth: emptyMeansNone(uniqueStringList('Sloth prometheus/v1 file paths or globs')).optional(),
   },
-  'a mapping with evaluation_interval and objectives',
+  'a mapping with evaluation_interval, objectives, openslo and sloth',
 );
 
 /**
@@ -384,13 +411,73 @@ function safeDuration(text: string): number | undefined {
 // ---------------------------------------------------------------------------
 // Resolution: YAML shape → runtime settings. The input has passed the schema.
 
-export function resolveSloProcessorSettings(config: SloProcessorConfig): SloProcessorSettings {
+/**
+ * @param context where the config file is, for `openslo` and `sloth` paths; without it
+ * they are relative to the working directory.
+ * @throws ConfigError naming the OpenSLO (or Sloth) file, document and field of every
+ * problem in the OpenSLO files; Error for problems with the list itself
+ * (a path that names no file), which the loader reports at the processor.
+ */
+export function resolveSloProcessorSettings(config: SloProcessorConfig, context: Pick<ResolveContext, 'file' | 'configDir'> = {}): SloProcessorSettings {
   const defaults = createDefaultConfig();
-  const objectives = config.objectives !== undefined && config.objectives.length > 0 ? config.objectives : defaults.objectives;
+  const written = (config.objectives ?? []).map(resolveObjective);
+  const openslo = config.openslo ?? [];
+  const imported = openslo.length > 0 ? loadOpenSloObjectives(openslo, context) : [];
+  if (written.length === 0 && openslo.length > 0 && imported.length === 0) {
+    throw new Error('openslo: the OpenSLO files define no SLO and objectives is empty; add an SLO document or objectives');
+  }
+  const writtenNames = new Set(written.map((o) => o.name));
+  const clash = imported.find((o) => writtenNames.has(o.name));
+  if (clash !== undefined) {
+    throw new Error(`objective ${JSON.stringify(clash.name)} is defined under objectives and by an OpenSLO SLO; objective names become the slo label and must be unique`);
+  }
+  // A Sloth file always has at least one SLO (parseSlothPluginSpec refuses an empty spec), so a non-empty list defines objectives.
+  const sloth = config.sloth ?? [];
+  const fromSloth = sloth.length > 0 ? loadSlothObjectives(sloth, context) : [];
+  const earlierNames = new Map<string, string>([...written.map((o) => [o.name, 'objectives'] as const), ...imported.map((o) => [o.name, 'an OpenSLO SLO'] as const)]);
+  const slothClash = fromSloth.find((o) => earlierNames.has(o.name));
+  if (slothClash !== undefined) {
+    throw new Error(
+      `objective ${JSON.stringify(slothClash.name)} is defined by ${earlierNames.get(slothClash.name)} and by a Sloth SLO (<service>-<name>); objective names become the slo label and must be unique`,
+    );
+  }
+  const all = [...written, ...imported, ...fromSloth];
+  const objectives = all.length > 0 ? all : createDefaultObjectives().map(resolveObjective);
   return {
     evaluationIntervalMs: parseDuration(config.evaluation_interval ?? defaults.evaluation_interval),
-    objectives: objectives.map(resolveObjective),
+    objectives,
   };
+}
+
+/** The SLOs of the OpenSLO files, with processors.slo's defaults for what OpenSLO does not say. */
+function loadOpenSloObjectives(patterns: readonly string[], context: Pick<ResolveContext, 'file' | 'configDir'>): readonly ObjectiveSpec[] {
+  const defaults = createObjectiveDefaults();
+  const result = loadOpenSloFiles(patterns, {
+    baseDir: context.configDir ?? process.cwd(),
+    displayBaseDir: context.configDir !== undefined && context.file !== undefined ? path.dirname(context.file) : '.',
+    defaultAlerting: resolveAlerting(defaults.alerting),
+    defaultPeriod: resolvePeriod(defaults.window),
+    maxSeries: defaults.max_series,
+    minEvents: defaults.min_events,
+  });
+  if (result.ok) return result.objectives;
+  if (result.listProblems.length > 0) throw new Error(result.listProblems.join('; '));
+  throw new ConfigError(result.issues);
+}
+
+/** The SLOs of the Sloth files (plugin SLIs), with processors.slo's defaults for selector, max_series and min_events. */
+function loadSlothObjectives(patterns: readonly string[], context: Pick<ResolveContext, 'file' | 'configDir'>): readonly ObjectiveSpec[] {
+  const defaults = createObjectiveDefaults();
+  const result = loadSlothFiles(patterns, {
+    baseDir: context.configDir ?? process.cwd(),
+    displayBaseDir: context.configDir !== undefined && context.file !== undefined ? path.dirname(context.file) : '.',
+    defaultSelector: resolveSelector(defaults.selector),
+    maxSeries: defaults.max_series,
+    minEvents: defaults.min_events,
+  });
+  if (result.ok) return result.objectives;
+  if (result.listProblems.length > 0) throw new Error(result.listProblems.join('; '));
+  throw new ConfigError(result.issues);
 }
 
 function resolveObjective(objective: ObjectiveConfig): ObjectiveSpec {
@@ -474,5 +561,5 @@ export const sloProcessorFactory: ComponentFactory<SloProcessorConfig, SloProces
   signals: ['traces'],
   schema: sloProcessorConfigSchema,
   createDefaultConfig,
-  resolve: (config) => resolveSloProcessorSettings(config),
+  resolve: (config, context) => resolveSloProcessorSettings(config, context),
 };

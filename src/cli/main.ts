@@ -7,6 +7,8 @@ import { startGateway } from './serve-command';
 import { addCompareCommand } from './compare-command';
 import { addRegressCommand } from './regress-command';
 import { addRecommendationsCommand } from './recommendations-command';
+import { addRulesCommand } from './rules-command';
+import { addDashboardsCommand } from './dashboards-command';
 import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
 import type { LogLevel } from '../logging/logger';
 import { loadConfig } from '../config/load-config';
@@ -44,6 +46,8 @@ export function createProgram(): Command {
   addRegressCommand(program);
   addCompareCommand(program);
   addRecommendationsCommand(program);
+  addRulesCommand(program);
+  addDashboardsCommand(program);
 
   return program;
 }

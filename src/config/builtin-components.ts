@@ -11,6 +11,8 @@ import { webExtensionFactory } from '../../extensions/web/config';
 import { otlpExporterFactory } from '../../exporters/otlp/config';
 import { debugExporterFactory } from '../../exporters/debug/config';
 import { fileExporterFactory } from '../../exporters/file/config';
+import { alertmanagerExporterFactory } from '../../exporters/alertmanager/config';
+import { webhookExporterFactory } from '../../exporters/webhook/config';
 import { ComponentRegistry } from './component-registry';
 
 /**
@@ -28,6 +30,8 @@ export const builtInComponents = new ComponentRegistry([
   otlpExporterFactory,
   debugExporterFactory,
   fileExporterFactory,
+  alertmanagerExporterFactory,
+  webhookExporterFactory,
   otlpReceiverFactory,
   healthCheckExtensionFactory,
   webExtensionFactory,

@@ -6,6 +6,14 @@ import type { ResolvedComponent } from './slowatch-config';
 export interface ResolveContext {
   /** The environment the config is loaded in, for OTEL_* fallbacks. */
   readonly env: NodeJS.ProcessEnv;
+  /** The config file as shown in issues (relative to the working directory when inside it), or a pseudo-source such as `<built-in defaults>`. */
+  readonly file?: string;
+  /**
+   * Absolute directory of the config file, for files a component's config
+   * names relative to it (`processors.slo.openslo`). Absent when the config
+   * did not come from a file; such paths are then relative to the working directory.
+   */
+  readonly configDir?: string;
 }
 
 /**

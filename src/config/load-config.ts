@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { BUILT_IN_DEFAULTS_SOURCE, builtInConfig } from './built-in-config';
 import { ConfigError } from './config-error';
 import { parseConfigText } from './parse-config';
@@ -68,7 +68,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     const why = code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? String(error)})`;
     throw new ConfigError([{ path: '', message: `${why}: ${location.path} (named by ${location.origin})`, file: location.path }]);
   }
-  return { source: location.path, config: parseConfigText(text, { file: displayPath(location.path, cwd), env }) };
+  return { source: location.path, config: parseConfigText(text, { file: displayPath(location.path, cwd), env, configDir: dirname(location.path) }) };
 }
 
 /** A path as shown to the user: relative to the working directory when inside it, else absolute. */

@@ -14,6 +14,8 @@ export interface ParseConfigOptions {
   readonly file: string;
   /** For `${env:NAME}` references and OTEL_* fallbacks. */
   readonly env: NodeJS.ProcessEnv;
+  /** Absolute directory of the config file, for paths the config names relative to it. */
+  readonly configDir?: string;
   /** @default builtInComponents */
   readonly registry?: ComponentRegistry;
 }
@@ -48,7 +50,13 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Slow
     return { path: formatYamlPath(problem.path), message: problem.reason, file: options.file, ...(line !== undefined && { line }) };
   });
 
-  const outcome = resolveConfigData(doc.toJS({ maxAliasCount: 1000 }), { file: options.file, env: options.env, locate, ...(options.registry && { registry: options.registry }) });
+  const outcome = resolveConfigData(doc.toJS({ maxAliasCount: 1000 }), {
+    file: options.file,
+    env: options.env,
+    locate,
+    ...(options.configDir !== undefined && { configDir: options.configDir }),
+    ...(options.registry && { registry: options.registry }),
+  });
   if (outcome.ok && substitutionIssues.length === 0) return outcome.config;
 
   // A value whose reference could not be expanded is reported once, for the reference.

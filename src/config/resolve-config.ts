@@ -1,5 +1,5 @@
 import { builtInComponents } from './builtin-components';
-import type { ComponentFactory } from './component-factory';
+import type { ComponentFactory, ResolveContext } from './component-factory';
 import { parseComponentId } from './component-id';
 import { SECTION_OF_KIND, SIGNALS } from './component-kind';
 import type { ComponentKind, Signal } from './component-kind';
@@ -21,6 +21,8 @@ export interface ResolveConfigOptions {
   readonly file: string;
   /** For OTEL_* fallbacks in component settings. */
   readonly env: NodeJS.ProcessEnv;
+  /** Absolute directory of the config file, for paths the config names relative to it; absent when the data did not come from a file. */
+  readonly configDir?: string;
   /** Lines for issues; absent when the data did not come from a file. */
   readonly locate?: LineLocator;
   /** @default builtInComponents */
@@ -73,7 +75,8 @@ export function resolveConfigData(data: unknown, options: ResolveConfigOptions):
     }
     for (const [id, value] of Object.entries(raw)) {
       writtenIds[kind].push(id);
-      const component = resolveComponent(kind, id, value, registry, options.env, problems, outsideIssues);
+      const context: ResolveContext = { env: options.env, file: options.file, ...(options.configDir !== undefined && { configDir: options.configDir }) };
+      const component = resolveComponent(kind, id, value, registry, context, problems, outsideIssues);
       if (component !== undefined) sections[kind][id] = component;
     }
   }
@@ -112,7 +115,7 @@ function resolveComponent(
   id: string,
   value: unknown,
   registry: ComponentRegistry,
-  env: NodeJS.ProcessEnv,
+  context: ResolveContext,
   problems: SchemaProblem[],
   outsideIssues: ConfigIssue[],
 ): ResolvedComponent | undefined {
@@ -147,7 +150,7 @@ function resolveComponent(
   }
 
   try {
-    const settings = factory.resolve(config, { env });
+    const settings = factory.resolve(config, context);
     return { id, kind, type, ...(name !== undefined && { name }), settings };
   } catch (error) {
     if (error instanceof ConfigError) outsideIssues.push(...error.issues);

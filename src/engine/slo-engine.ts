@@ -70,13 +70,27 @@ export class SloEngine {
   private readonly readout: WindowReadout = createWindowReadout();
   private readonly status = new SloStatus();
   private readonly clock: Clock;
-  private readonly onAlert: ((event: SloAlertEvent) => void) | undefined;
+  /** onAlert and subscribers, in that order. */
+  private readonly alertListeners: ((event: SloAlertEvent) => void)[] = [];
 
   constructor(objectives: readonly ObjectiveSpec[], options: SloEngineOptions) {
     this.clock = options.clock;
-    this.onAlert = options.onAlert;
-    const onTransition = this.onAlert === undefined ? undefined : (series: SloSeries, t: AlertTransition) => this.reportTransition(series, t);
+    if (options.onAlert !== undefined) this.alertListeners.push(options.onAlert);
+    // Always installed, since listeners may subscribe later; it runs on state changes only.
+    const onTransition = (series: SloSeries, t: AlertTransition): void => this.reportTransition(series, t);
     this.objectives = objectives.map((o) => new CompiledObjective(o, onTransition));
+  }
+
+  /**
+   * Delivers every later alert transition to `listener` too (the alert
+   * exporters, through connectAlertSinks). Returns the unsubscribe function.
+   */
+  subscribe(listener: (event: SloAlertEvent) => void): () => void {
+    this.alertListeners.push(listener);
+    return () => {
+      const at = this.alertListeners.indexOf(listener);
+      if (at >= 0) this.alertListeners.splice(at, 1);
+    };
   }
 
   get objectiveSpecs(): readonly ObjectiveSpec[] {
@@ -160,11 +174,11 @@ export class SloEngine {
   }
 
   private reportTransition(series: SloSeries, t: AlertTransition): void {
+    if (this.alertListeners.length === 0) return;
     const readout = this.readout;
     const objective = series.objective.objective;
     const remaining = errorBudgetRemaining(errorRatio(readout.periodBad, readout.periodTotal), objective);
-    try {
-      this.onAlert?.({
+    const event: SloAlertEvent = {
         slo: series.objective.name,
         labels: series.labels,
         severity: t.severity,
@@ -176,9 +190,13 @@ export class SloEngine {
         longBurnRate: t.longBurnRate,
         factor: t.factor,
         errorBudgetRemaining: remaining,
-      });
-    } catch {
-      // A listener's failure must not stop evaluation of the other series.
+    };
+    for (const listener of this.alertListeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not stop evaluation of the other series, nor the other listeners.
+      }
     }
   }
 }

@@ -68,7 +68,8 @@ export class RegressionEngine {
   private readonly clock: Clock;
   private readonly classify: LatencyClassifier;
   private readonly random: UniformRandom;
-  private readonly onRegression: ((event: RegressionEvent) => void) | undefined;
+  /** onRegression and subscribers, in that order. */
+  private readonly regressionListeners: ((event: RegressionEvent) => void)[] = [];
   private readonly onDeploy: ((event: DeployEvent) => void) | undefined;
   private readonly onError: ((error: unknown) => void) | undefined;
   private readonly maxComparisons: number;
@@ -97,7 +98,7 @@ export class RegressionEngine {
     this.clock = options.clock;
     this.classify = options.classify;
     this.random = options.random ?? createSeededRandom(DEFAULT_SEED);
-    this.onRegression = options.onRegression;
+    if (options.onRegression !== undefined) this.regressionListeners.push(options.onRegression);
     this.onDeploy = options.onDeploy;
     this.onError = options.onError;
     this.maxComparisons = options.maxComparisonsPerEvaluation ?? 100;
@@ -116,6 +117,18 @@ export class RegressionEngine {
       const service = values[0] as string;
       return new RegressionKey(service, values[1] as string, values[2] as string, overflow ? undefined : this.services.get(service), sampling);
     });
+  }
+
+  /**
+   * Delivers every later regression or improvement to `listener` too (the
+   * alert exporters, through connectAlertSinks). Returns the unsubscribe function.
+   */
+  subscribe(listener: (event: RegressionEvent) => void): () => void {
+    this.regressionListeners.push(listener);
+    return () => {
+      const at = this.regressionListeners.indexOf(listener);
+      if (at >= 0) this.regressionListeners.splice(at, 1);
+    };
   }
 
   /** Keys tracked, the overflow key excluded. */
@@ -286,10 +299,12 @@ export class RegressionEngine {
     if (event.outcome === 'regression') key.regressions++;
     else key.improvements++;
     this.events.push(event);
-    try {
-      this.onRegression?.(event);
-    } catch {
-      // A listener's failure must not stop the comparisons of other keys.
+    for (const listener of this.regressionListeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not stop the comparisons of other keys, nor the other listeners.
+      }
     }
   }
 }

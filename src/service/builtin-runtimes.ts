@@ -7,6 +7,8 @@ import { recommendProcessorRuntime } from '../../processors/recommend/runtime';
 import { otlpExporterRuntime } from '../../exporters/otlp/runtime';
 import { debugExporterRuntime } from '../../exporters/debug/runtime';
 import { fileExporterRuntime } from '../../exporters/file/runtime';
+import { alertmanagerExporterRuntime } from '../../exporters/alertmanager/runtime';
+import { webhookExporterRuntime } from '../../exporters/webhook/runtime';
 import { otlpReceiverRuntime } from '../../receivers/otlp/runtime';
 import { healthCheckExtensionRuntime } from '../../extensions/health-check/runtime';
 import { webExtensionRuntime } from '../../extensions/web/runtime';
@@ -30,4 +32,6 @@ export const builtInRuntimes: readonly ComponentRuntime[] = [
   otlpExporterRuntime,
   debugExporterRuntime,
   fileExporterRuntime,
+  alertmanagerExporterRuntime,
+  webhookExporterRuntime,
 ];

@@ -27,6 +27,11 @@ import { settingsOf } from '../config/component-factory';
 import { processorsInSeveralPipelines } from '../config/one-pipeline-processors';
 import type { BaselineEngine } from '../engine/baseline-engine';
 import type { AnomalyEngine } from '../engine/anomaly-engine';
+import type { RegressionEngine } from '../regression/regression-engine';
+import type { RegressionSharedState } from '../../processors/regression/runtime';
+import { isAlertEventSink } from '../alerts/alert-event-sink';
+import { connectAlertSinks } from '../alerts/connect-alert-sinks';
+import { FailureCounter } from '../logging/logger';
 import { combineConsumers, discardConsumer } from './fanout-consumer';
 import type { ComponentRuntime, SharedProcessorState, ReceiverRuntime, ProcessorRuntime, ExporterRuntime, ExtensionRuntime, FindProcessorPeer } from './runtime-factories';
 import { isReadinessListener } from './runtime-factories';
@@ -132,6 +137,16 @@ export class Service {
     return engines;
   }
 
+  /** The regression engines, one per regression processor id. */
+  get regressionEngines(): ReadonlyMap<string, RegressionEngine> {
+    const engines = new Map<string, RegressionEngine>();
+    for (const [id, state] of this.sharedState) {
+      const engine = (state as RegressionSharedState).regressionEngine;
+      if (engine !== undefined) engines.set(id, engine);
+    }
+    return engines;
+  }
+
   /** The recommend engines, one per recommend processor id. */
   get recommendEngines(): ReadonlyMap<string, RecommendEngine> {
     const engines = new Map<string, RecommendEngine>();
@@ -226,6 +241,14 @@ export class Service {
       if (!isRecommendationSourceHost(component)) continue;
       for (const [id, engine] of this.recommendEngines) component.addRecommendationSource(id, engine);
     }
+
+    // Alert exporters (alertmanager, webhook) get every slo, anomaly and regression engine's events.
+    const alertFailures = new FailureCounter(this.options.logger, 'delivering an alert to the alert exporters');
+    connectAlertSinks(
+      { slo: this.sloEngines.values(), anomaly: this.anomalyEngines.values(), regression: this.regressionEngines.values() },
+      this.exporters.map((e) => e.component).filter(isAlertEventSink),
+      (error) => alertFailures.record(error),
+    );
   }
 
   /**

@@ -29,7 +29,7 @@ describe('component ids', () => {
 describe('ComponentRegistry', () => {
   it('knows the built-in types', () => {
     expect(builtInComponents.typesOf('processor')).toEqual(['anomaly', 'baseline', 'batch', 'recommend', 'regression', 'slo']);
-    expect(builtInComponents.typesOf('exporter')).toEqual(['debug', 'file', 'otlp', 'prometheus']);
+    expect(builtInComponents.typesOf('exporter')).toEqual(['alertmanager', 'debug', 'file', 'otlp', 'prometheus', 'webhook']);
     expect(builtInComponents.typesOf('receiver')).toEqual(['otlp']);
     expect(builtInComponents.typesOf('extension')).toEqual(['health_check', 'web']);
     expect(builtInComponents.find('processor', 'slo')).toBe(sloProcessorFactory);

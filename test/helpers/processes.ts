@@ -29,7 +29,12 @@ export interface RunningProcess {
 }
 
 export function startNode(args: readonly string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): RunningProcess {
-  const child = spawn(process.execPath, args, {
+  return startProcess(process.execPath, args, env, cwd);
+}
+
+/** Any program, with the same handle as startNode's (PATH and HOME passed on). */
+export function startProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = REPO_ROOT): RunningProcess {
+  const child = spawn(command, args, {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,13 @@
+export { ALERT_SOURCES, ALERTNAME_LABEL, alertIdentity, prometheusLabelName, isPrometheusLabelName } from './alert-event';
+export type { AlertEvent, AlertSource, AlertState } from './alert-event';
+export { isAlertEventSink } from './alert-event-sink';
+export type { AlertEventSink } from './alert-event-sink';
+export { alertEventFromSlo, sloAlertObjectiveOf, SLO_ALERTNAME, SLO_SEVERITY_LABEL } from './slo-alert';
+export type { SloAlertObjective } from './slo-alert';
+export { alertEventFromAnomaly, ANOMALY_ALERTNAME } from './anomaly-alert';
+export { alertEventFromRegression, REGRESSION_ALERTNAME, IMPROVEMENT_ALERTNAME, DEFAULT_REGRESSION_ALERT_MS } from './regression-alert';
+export type { RegressionAlertOptions } from './regression-alert';
+export { parseUrlTemplate, expandUrlTemplate } from './runbook-url';
+export type { UrlTemplatePart, UrlTemplateParse } from './runbook-url';
+export { connectAlertSinks } from './connect-alert-sinks';
+export type { AlertSources, EventSource, SloAlertSource } from './connect-alert-sinks';
