@@ -230,6 +230,13 @@ export class AlertNotifier implements Component, Consumer, AlertEventSink {
     return { ...base, state: 'firing', startsAtMs, ...(endsAtMs !== undefined && { endsAtMs }) };
   }
 
+  /** The request for `alerts`, firing ones that are re-sent while they fire getting a fresh endsAt. */
+  private requestFor(alerts: readonly OutgoingAlert[]): AlertRequest {
+    const endsAtMs = this.firingEndsAt();
+    if (endsAtMs === undefined) return { body: this.encode(alerts) };
+    return { body: this.encode(alerts.map((a) => (a.state === 'firing' && this.active.has(alertIdentity(a.labels)) ? { ...a, endsAtMs } : a))) };
+  }
+
   private firingEndsAt(): number | undefined {
     const interval = this.settings.resendIntervalMs;
     return interval > 0 ? this.ctx.clock.now() + ENDS_AT_RESEND_INTERVALS * interval : undefined;
@@ -279,12 +286,13 @@ export class AlertNotifier implements Component, Consumer, AlertEventSink {
 
   private async deliver(alerts: readonly OutgoingAlert[]): Promise<void> {
     if (this.abandoned) return this.metrics.sendFailed(alerts.length);
-    const request: AlertRequest = { body: this.encode(alerts) };
     const { retry } = this.settings;
     const backoff = new ExponentialBackoff(retry, this.random);
     const startedAt = this.ctx.clock.now();
     for (;;) {
-      const result = await this.client.post(request);
+      // endsAt of a firing alert is set when it is sent, not when it was queued: after an outage, an
+      // alert queued minutes ago must not reach Alertmanager already expired (it would show resolved).
+      const result = await this.client.post(this.requestFor(alerts));
       switch (result.kind) {
         case 'ok':
           this.metrics.sent(alerts.length);
@@ -308,6 +316,11 @@ export class AlertNotifier implements Component, Consumer, AlertEventSink {
           }
           this.ctx.logger.debug(`exporter ${this.ctx.id}: ${result.reason}; retrying in ${delay} ms`);
           await this.sleep(delay);
+          // Shutdown gave up while this one slept: no new request after that.
+          if (this.abandoned) {
+            this.metrics.sendFailed(alerts.length);
+            return;
+          }
           break;
         }
       }

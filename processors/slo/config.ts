@@ -423,9 +423,6 @@ export function resolveSloProcessorSettings(config: SloProcessorConfig, context:
   const written = (config.objectives ?? []).map(resolveObjective);
   const openslo = config.openslo ?? [];
   const imported = openslo.length > 0 ? loadOpenSloObjectives(openslo, context) : [];
-  if (written.length === 0 && openslo.length > 0 && imported.length === 0) {
-    throw new Error('openslo: the OpenSLO files define no SLO and objectives is empty; add an SLO document or objectives');
-  }
   const writtenNames = new Set(written.map((o) => o.name));
   const clash = imported.find((o) => writtenNames.has(o.name));
   if (clash !== undefined) {
@@ -440,6 +437,9 @@ export function resolveSloProcessorSettings(config: SloProcessorConfig, context:
     throw new Error(
       `objective ${JSON.stringify(slothClash.name)} is defined by ${earlierNames.get(slothClash.name)} and by a Sloth SLO (<service>-<name>); objective names become the slo label and must be unique`,
     );
+  }
+  if (written.length === 0 && openslo.length > 0 && imported.length === 0 && fromSloth.length === 0) {
+    throw new Error('openslo: the OpenSLO files define no SLO and objectives is empty; add an SLO document or objectives');
   }
   const all = [...written, ...imported, ...fromSloth];
   const objectives = all.length > 0 ? all : createDefaultObjectives().map(resolveObjective);

@@ -5,6 +5,7 @@ import type { ObjectiveSpec, Severity } from '../slo/objective';
 import type { AlertEvent } from './alert-event';
 import { ALERTNAME_LABEL, prometheusLabelName } from './alert-event';
 import { formatDurationSeconds, formatFactor, formatPercent } from './alert-text';
+import { slothSloName } from '../rules/sloth-names';
 
 /** The alertname of every multiwindow burn-rate alert. */
 export const SLO_ALERTNAME = 'SloErrorBudgetBurn';
@@ -61,9 +62,9 @@ export function alertEventFromSlo(event: SloAlertEvent, objective?: SloAlertObje
     [ALERTNAME_LABEL]: SLO_ALERTNAME,
     slo: event.slo,
     severity: SLO_SEVERITY_LABEL[event.severity],
-    sloth_id: `${service}-${event.slo}`,
+    sloth_id: `${service}-${slothSloName(event.slo, service)}`,
     sloth_service: service,
-    sloth_slo: event.slo,
+    sloth_slo: slothSloName(event.slo, service),
     sloth_severity: event.severity,
   });
 

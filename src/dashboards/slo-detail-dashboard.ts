@@ -65,7 +65,7 @@ export function objectivePanel(): StatPanelBuilder {
 }
 
 export function periodPanel(): StatPanelBuilder {
-  return sloStat('Period', 'The rolling period the objective and the budget apply to.', `max(slo:time_period:days{${SELECTED}})`, 'd');
+  return sloStat('Period', 'The rolling period the objective and the budget apply to.', `max(slo:time_period:days{${SELECTED}})`, 'suffix: d');
 }
 
 export function periodSliPanel(): StatPanelBuilder {
@@ -81,7 +81,8 @@ export function budgetRemainingStatPanel(): StatPanelBuilder {
   return sloStat(
     'Error budget remaining',
     'What is left of the error budget over the period; negative once overspent.',
-    `max(slo:period_error_budget_remaining:ratio{${SELECTED}})`,
+    // The worst series' budget, when group_by splits the SLO.
+    `min(slo:period_error_budget_remaining:ratio{${SELECTED}})`,
     'percentunit',
   )
     .colorMode(BigValueColorMode.Background)
@@ -124,7 +125,7 @@ export function budgetBurnDownPanel(): TimeseriesPanelBuilder {
     .title('Error budget burn-down')
     .description('What is left of the rolling period\'s error budget, over the last 30 days (the default period). At 0 the budget is spent.')
     .datasource(PROMETHEUS_DATASOURCE)
-    .withTarget(prometheusQuery(`max(slo:period_error_budget_remaining:ratio{${SELECTED}})`, { legend: 'budget remaining' }))
+    .withTarget(prometheusQuery(`min(slo:period_error_budget_remaining:ratio{${SELECTED}})`, { legend: 'budget remaining' }))
     .timeFrom('30d')
     .unit('percentunit')
     .fillOpacity(20)

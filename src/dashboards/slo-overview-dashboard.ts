@@ -18,6 +18,11 @@ export const SLO_OVERVIEW_UID = 'slowatch-slo-overview';
 
 /** The per-SLO grouping every query of this dashboard uses. */
 const BY_SLO = `max by (${SLO_LABELS})`;
+/**
+ * The budget of an SLO split into series (group_by) is its worst series': the
+ * lowest remaining, where burn rates and error ratios take the highest.
+ */
+const WORST_BUDGET_BY_SLO = `min by (${SLO_LABELS})`;
 
 /** SLI over the period = 1 − period burn rate × budget: right whatever the period (30d, 28d, 7d). */
 const PERIOD_SLI = `1 - ${BY_SLO} (slo:period_burn_rate:ratio) * ${BY_SLO} (slo:error_budget:ratio)`;
@@ -54,7 +59,7 @@ export function slosOutOfBudgetPanel(): StatPanelBuilder {
     .title('SLOs out of error budget')
     .description('SLOs whose error budget over the period is spent (remaining ≤ 0).')
     .datasource(PROMETHEUS_DATASOURCE)
-    .withTarget(prometheusQuery(`count(${BY_SLO} (slo:period_error_budget_remaining:ratio) <= 0) or vector(0)`))
+    .withTarget(prometheusQuery(`count(${WORST_BUDGET_BY_SLO} (slo:period_error_budget_remaining:ratio) <= 0) or vector(0)`))
     .graphMode(BigValueGraphMode.Area)
     .colorMode(BigValueColorMode.Background)
     .thresholds(thresholds('green', [[1, 'red']]))
@@ -94,7 +99,7 @@ interface SloColumn {
 }
 
 const SLO_COLUMNS: readonly SloColumn[] = [
-  { refId: 'A', header: 'Budget remaining', expr: `${BY_SLO} (slo:period_error_budget_remaining:ratio)`, unit: 'percentunit', base: 'red', colors: [[0, 'orange'], [0.25, 'green']] },
+  { refId: 'A', header: 'Budget remaining', expr: `${WORST_BUDGET_BY_SLO} (slo:period_error_budget_remaining:ratio)`, unit: 'percentunit', base: 'red', colors: [[0, 'orange'], [0.25, 'green']] },
   { refId: 'B', header: 'Objective', expr: `${BY_SLO} (slo:objective:ratio)`, unit: 'percentunit' },
   { refId: 'C', header: 'SLI (period)', expr: PERIOD_SLI, unit: 'percentunit' },
   { refId: 'D', header: 'Burn rate 5m', expr: `${BY_SLO} (slo:current_burn_rate:ratio)`, unit: 'suffix:×', colors: BURN_RATE_STEPS },
@@ -155,7 +160,7 @@ export function budgetRemainingPanel(): TimeseriesPanelBuilder {
     .title('Error budget remaining over the period')
     .description('Per SLO, the share of the error budget of the rolling period still unspent; below 0 the SLO is out of budget.')
     .datasource(PROMETHEUS_DATASOURCE)
-    .withTarget(prometheusQuery(`${BY_SLO} (slo:period_error_budget_remaining:ratio)`, { legend: '{{sloth_service}} / {{sloth_slo}}' }))
+    .withTarget(prometheusQuery(`${WORST_BUDGET_BY_SLO} (slo:period_error_budget_remaining:ratio)`, { legend: '{{sloth_service}} / {{sloth_slo}}' }))
     .unit('percentunit')
     .legend(new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Right).showLegend(true).calcs(['lastNotNull']))
     .span(12)

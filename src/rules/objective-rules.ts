@@ -10,6 +10,8 @@ import { formatPrometheusDuration } from './prometheus-duration';
 import { renderRuleFile } from './render-rule-file';
 import type { RuleGroup, RuleSlo } from './rule-model';
 import { RulesInputError } from './rules-input-error';
+import { SLO_SEVERITY_LABEL } from '../alerts/slo-alert';
+import { slothSloName } from './sloth-names';
 
 /**
  * Our objectives as rule-model SLOs, computed in Prometheus from the
@@ -59,9 +61,11 @@ export function objectiveToRuleSlo(objective: ObjectiveSpec, options: ObjectiveR
   const name = JSON.stringify(objective.name);
   const events = SLO_METRIC_NAMES.events;
   const alerting = objective.alerting;
-  const severityAlert = (severity: 'page' | 'ticket') => ({ labels: { severity }, annotations: {} });
+  // The same severity values as the inline alerts the alertmanager exporter sends (critical, warning),
+  // so that one Alertmanager route serves both; the page/ticket wording is in sloth_severity.
+  const severityAlert = (severity: 'page' | 'ticket') => ({ labels: { severity: SLO_SEVERITY_LABEL[severity] }, annotations: {} });
   return {
-    name: objective.name,
+    name: slothSloName(objective.name, objective.service),
     service: objective.service === undefined ? { kind: 'label', label: 'service' } : { kind: 'fixed', name: objective.service },
     objectivePercent: ratioToPercent(objective.objective),
     labels: {},

@@ -32,9 +32,9 @@ describe('alertEventFromSlo', () => {
       service: 'checkout',
       http_route: '/cart',
       severity: 'critical',
-      sloth_id: 'checkout-checkout-availability',
+      sloth_id: 'checkout-availability', // the objective's name without the repeated service, as in the rules
       sloth_service: 'checkout',
-      sloth_slo: 'checkout-availability',
+      sloth_slo: 'availability',
       sloth_severity: 'page',
     });
   });

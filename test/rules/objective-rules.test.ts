@@ -25,7 +25,7 @@ describe('our objectives as rule-model SLOs', () => {
         errorQuery: 'sum(rate(slowatch_slo_events_total{slo="checkout",outcome="bad"}[{{.window}}])) by (service, http_route)',
         totalQuery: 'sum(rate(slowatch_slo_events_total{slo="checkout"}[{{.window}}])) by (service, http_route)',
       },
-      alerting: { name: 'SloErrorBudgetBurn', labels: { slo: 'checkout' }, page: { labels: { severity: 'page' } }, ticket: { labels: { severity: 'ticket' } } },
+      alerting: { name: 'SloErrorBudgetBurn', labels: { slo: 'checkout' }, page: { labels: { severity: 'critical' } }, ticket: { labels: { severity: 'warning' } } },
       origin: { mode: 'slowatch-config', spec: 'slowatch/v1' },
     });
   });

@@ -137,9 +137,10 @@ describe.runIf(promtool)('promtool test rules: burn-rate alerts on slowatch_slo_
     const labels = { slo: 'availability', service: 'checkout' };
     // 1 000 events a minute over both instances; 6h clean, then 1.8 % errors (18 × the 0.1 % budget).
     const series = eventSeries(labels, [[500, 360], [491, 60]], [[0, 360], [9, 60]]);
-    const alertLabels = (severity: string) => ({
+    const alertLabels = (severity: 'page' | 'ticket') => ({
       service: 'checkout',
-      severity,
+      // As the inline alerts of the alertmanager exporter: one Alertmanager route serves both.
+      severity: severity === 'page' ? 'critical' : 'warning',
       slo: 'availability',
       sloth_id: 'checkout-availability',
       sloth_service: 'checkout',
@@ -190,7 +191,7 @@ describe.runIf(promtool)('promtool test rules: burn-rate alerts on slowatch_slo_
     // enough history: at 57.6h of burn the 3d window holds 14.4h of clean traffic, so more would not change when it fires.
     const series = eventSeries(labels, [[1000, 540], [998.75, 1800]], [[0, 540], [1.25, 1800]]);
     const ticket = {
-      exp_labels: { service: 'checkout', severity: 'ticket', slo: 'availability', sloth_id: 'checkout-availability', sloth_service: 'checkout', sloth_slo: 'availability', sloth_severity: 'ticket' },
+      exp_labels: { service: 'checkout', severity: 'warning', slo: 'availability', sloth_id: 'checkout-availability', sloth_service: 'checkout', sloth_slo: 'availability', sloth_severity: 'ticket' },
       exp_annotations: annotations('ticket', 'checkout', 'availability'),
     };
     const start = 18 * 60; // minutes of clean history
