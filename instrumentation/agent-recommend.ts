@@ -46,6 +46,8 @@ export interface AgentRecommend {
   onAnomaly(event: AnomalyEvent): void;
   /** Runs one evaluation now (tests, shutdown). */
   evaluate(): void;
+  /** Takes one runtime sample now (event-loop delay, GC, heap), as the sampling timer does. */
+  sampleRuntime(): void;
   stop(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export interface AgentRecommend {
  * event loop, GC and heap, read in-process), evaluated on an unref'd loop.
  * Changes are logged, emitted as OpenTelemetry log records through the
  * global LoggerProvider (exported where OTEL_LOGS_EXPORTER says), and, when
- * event_loop_blocking opens (or a latency anomaly starts), a short CPU
+ * event_loop_blocking opens, again while it is open and the loop is blocked (or a latency anomaly starts), a short CPU
  * profile is captured (rate-limited, bounded duty cycle) and its hot
  * functions attached to the evidence.
  */
@@ -87,7 +89,21 @@ export function createAgentRecommend(options: AgentRecommendOptions): AgentRecom
   };
 
   let loop: RecommendLoop | undefined = new RecommendLoop(engine, clock, settings.evaluationIntervalMs, logger, onChanges);
-  let sampler: RuntimeSampler | undefined = new RuntimeSampler({ recorder: engine, service: serviceName, intervalMs: settings.runtimeSamplingIntervalMs, clock, logger });
+  // A profile is taken when event_loop_blocking opens, and again whenever a sampling interval finds the
+  // loop blocked while it is open (the profiler's rate limit and duty cycle bound how often): the capture
+  // at the opening can land in a quiet moment and show an idle loop; a later one, taken while the loop is
+  // blocked, replaces it.
+  const blockingThresholdMs = settings.engine.eventLoopBlocking?.thresholdMs ?? 100;
+  const recorder = {
+    recordEventLoopDelayP99(service: string, timeMs: number, p99Ms: number): void {
+      engine.recordEventLoopDelayP99(service, timeMs, p99Ms);
+      if (profiler === undefined || p99Ms <= blockingThresholdMs) return;
+      if (engine.list({ service, type: EVENT_LOOP_BLOCKING, status: 'open' }).length > 0) profile(service, `${EVENT_LOOP_BLOCKING}: p99 delay ${Math.round(p99Ms)} ms`);
+    },
+    recordGcDurationSum: (service: string, timeMs: number, sumSeconds: number, seriesStartMs?: number): void => engine.recordGcDurationSum(service, timeMs, sumSeconds, seriesStartMs),
+    recordHeapUsed: (service: string, timeMs: number, bytes: number): void => engine.recordHeapUsed(service, timeMs, bytes),
+  };
+  let sampler: RuntimeSampler | undefined = new RuntimeSampler({ recorder, service: serviceName, intervalMs: settings.runtimeSamplingIntervalMs, clock, logger });
 
   return {
     engine,
@@ -100,6 +116,7 @@ export function createAgentRecommend(options: AgentRecommendOptions): AgentRecom
       profile(event.key.service, `latency anomaly on ${event.key.operation} (${event.signal})`);
     },
     evaluate: () => loop?.runNow(),
+    sampleRuntime: () => sampler?.sample(),
     async stop() {
       loop?.runNow();
       loop?.stop();
