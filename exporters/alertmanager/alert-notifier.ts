@@ -11,6 +11,7 @@ import type { AlertDeliverySettings } from './alert-delivery-config';
 import { AlertExporterMetrics } from './alert-exporter-metrics';
 import { AlertHttpClient } from './alert-http-client';
 import type { AlertRequest } from './alert-http-client';
+import { InterruptibleSleeps } from '../otlp/interruptible-sleeps';
 
 /** One alert as it goes out: the event with its labels, annotations and times settled. */
 export interface OutgoingAlert {
@@ -119,7 +120,7 @@ export class AlertNotifier implements Component, Consumer, AlertEventSink {
   private wakeSender?: () => void;
   private sender?: Promise<void>;
   private cancelResend?: () => void;
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleeps = new InterruptibleSleeps();
   private sending = false;
   private idleWaiters: (() => void)[] = [];
   private started = false;
@@ -315,7 +316,7 @@ export class AlertNotifier implements Component, Consumer, AlertEventSink {
             return;
           }
           this.ctx.logger.debug(`exporter ${this.ctx.id}: ${result.reason}; retrying in ${delay} ms`);
-          await this.sleep(delay);
+          await this.sleeps.sleep(delay);
           // Shutdown gave up while this one slept: no new request after that.
           if (this.abandoned) {
             this.metrics.sendFailed(alerts.length);
@@ -325,19 +326,6 @@ export class AlertNotifier implements Component, Consumer, AlertEventSink {
         }
       }
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      timer.unref();
-      this.sleepers.add(wake);
-    });
   }
 
   private notifyIfIdle(): void {
@@ -367,7 +355,7 @@ export class AlertNotifier implements Component, Consumer, AlertEventSink {
       this.queuedAlerts = 0;
       this.metrics.sendFailed(left);
       this.client.abortAll(`exporter ${this.ctx.id} is shutting down`);
-      for (const wake of [...this.sleepers]) wake();
+      this.sleeps.wakeAll();
       this.ctx.logger.error(`exporter ${this.ctx.id}: shutdown gave up ${left} queued alerts (and any being sent) not sent within ${this.drainTimeoutMs} ms`);
     }
     // Let the sender see `stopping` and leave.

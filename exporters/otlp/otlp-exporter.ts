@@ -13,6 +13,7 @@ import { HttpTransport } from './http-transport';
 import type { SendResult } from './send-result';
 import { SendingQueue } from './sending-queue';
 import type { PreparedRequest, Transport } from './transport';
+import { InterruptibleSleeps } from './interruptible-sleeps';
 
 export interface OtlpExporterOptions {
   /** Replaces the HTTP/gRPC transport the protocol selects (tests). */
@@ -60,7 +61,7 @@ export class OtlpExporter implements Component, Consumer {
   private readonly drainTimeoutMs: number;
   private readonly workers: Promise<void>[] = [];
   /** Timers of workers waiting to retry, woken early when shutdown gives up. */
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleeps = new InterruptibleSleeps();
   /** Batches being sent right now (taken from the queue, or consume's own without a queue). */
   private active = 0;
   private idleWaiters: (() => void)[] = [];
@@ -187,7 +188,7 @@ export class OtlpExporter implements Component, Consumer {
           }
           this.lastRetryDelayMs = delay;
           this.ctx.logger.debug(`exporter ${this.ctx.id}: ${result.reason}; retrying in ${delay} ms`);
-          await this.sleep(delay);
+          await this.sleeps.sleep(delay);
           break;
         }
       }
@@ -266,19 +267,6 @@ export class OtlpExporter implements Component, Consumer {
     this.dropped.items += batch.itemCount;
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      timer.unref();
-      this.sleepers.add(wake);
-    });
-  }
-
   private notifyIfIdle(): void {
     if (this.active === 0 && (this.queue?.size ?? 0) === 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -305,7 +293,7 @@ export class OtlpExporter implements Component, Consumer {
       this.abandoned = true;
       for (const batch of this.queue?.drainAll() ?? []) this.drop(batch);
       this.transport.abortAll(`exporter ${this.ctx.id} is shutting down`);
-      for (const wake of [...this.sleepers]) wake();
+      this.sleeps.wakeAll();
     }
     await Promise.all(this.workers);
     await this.whenIdle();

@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { parseEndpoint } from '../../exporters/prometheus/config';
+import type { z } from 'zod';
 import type { ComponentFactory } from '../../src/config/component-factory';
-import { describeValue } from '../../src/config/describe-value';
-import { expects, strictMapping } from '../../src/config/schema-helpers';
+import { endpointSetting, resolveEndpointSetting } from '../../src/config/endpoint-setting';
+import { strictMapping } from '../../src/config/schema-helpers';
 
 /*
  * The `web` extension's configuration:
@@ -34,27 +33,16 @@ export function createDefaultConfig(): Required<WebExtensionConfig> {
   return { endpoint: DEFAULT_WEB_ENDPOINT };
 }
 
-const ENDPOINT_DESCRIPTION = 'host:port with a port from 0 to 65535, e.g. 127.0.0.1:8888, 0.0.0.0:8888 or [::1]:8888';
-
 export const webExtensionConfigSchema: z.ZodType<WebExtensionConfig> = strictMapping(
   {
-    endpoint: z
-      .string({ error: expects(ENDPOINT_DESCRIPTION) })
-      .superRefine((text, ctx) => {
-        const parsed = parseEndpoint(text);
-        if (!parsed.ok) ctx.addIssue({ code: 'custom', input: text, message: `must be ${ENDPOINT_DESCRIPTION}, got ${describeValue(text)}: ${parsed.reason}` });
-      })
-      .optional(),
+    endpoint: endpointSetting(8888).optional(),
   },
   'a mapping with endpoint',
 );
 
 /** YAML shape → runtime settings. The input has passed the schema. */
 export function resolveWebExtensionSettings(config: WebExtensionConfig): WebExtensionSettings {
-  const endpoint = config.endpoint ?? createDefaultConfig().endpoint;
-  const parsed = parseEndpoint(endpoint);
-  if (!parsed.ok) throw new Error(`endpoint ${describeValue(endpoint)}: ${parsed.reason}`);
-  return { host: parsed.host, port: parsed.port };
+  return resolveEndpointSetting(config.endpoint ?? createDefaultConfig().endpoint);
 }
 
 export const webExtensionFactory: ComponentFactory<WebExtensionConfig, WebExtensionSettings> = {

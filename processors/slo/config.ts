@@ -30,6 +30,8 @@ import type {
   SliSpec,
   SpanSelector,
 } from '../../src/slo/objective';
+import { OBJECTIVE_NAME_MAX_LENGTH, OBJECTIVE_NAME_PATTERN, groupByLabelName } from '../../src/slo/objective-name';
+import { percentToRatio } from '../../src/slo/percent';
 
 /*
  * The `slo` processor's configuration:
@@ -167,7 +169,6 @@ export function createObjectiveDefaults(): Required<Omit<ObjectiveConfig, 'name'
 // ---------------------------------------------------------------------------
 // Validation
 
-const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const NAME_RULE = 'lower-case letters, digits and "-" (not first or last), at most 63 characters';
 
 const SPAN_KINDS = [...SPAN_KIND_NAMES, 'any'] as const satisfies readonly SpanKindConfig[];
@@ -311,10 +312,6 @@ const alertingSchema = strictMapping(
  */
 const RESERVED_LABELS: ReadonlySet<string> = new Set(['slo', 'service', 'window', 'outcome', 'severity']);
 
-/** Prometheus label name for an attribute key: what the OpenTelemetry exporter makes of it. */
-function prometheusLabelName(key: string): string {
-  return key.replace(/[^a-zA-Z0-9_]/g, '_');
-}
 
 /** Upper bound on max_series: about 25.5 KB a series at 30d, so 10 000 series is about 255 MB per objective. */
 export const MAX_SERIES_LIMIT = 10_000;
@@ -322,7 +319,7 @@ export const MAX_SERIES_LIMIT = 10_000;
 const groupBySchema = uniqueStringList('attribute keys').superRefine((keys, ctx) => {
   const byLabel = new Map<string, number>();
   keys.forEach((key, index) => {
-    const label = prometheusLabelName(key);
+    const label = groupByLabelName(key);
     if (RESERVED_LABELS.has(label) || label.startsWith('otel_') || label.startsWith('__')) {
       ctx.addIssue({
         code: 'custom',
@@ -348,7 +345,7 @@ const groupBySchema = uniqueStringList('attribute keys').superRefine((keys, ctx)
 
 const objectiveSchema = strictMapping(
   {
-    name: z.string({ error: expects(NAME_RULE, 'a name of') }).max(63).regex(NAME_PATTERN),
+    name: z.string({ error: expects(NAME_RULE, 'a name of') }).max(OBJECTIVE_NAME_MAX_LENGTH).regex(OBJECTIVE_NAME_PATTERN),
     service: nonEmptyString('a service.name').optional(),
     selector: emptyMeansDefaults(selectorSchema).optional(),
     sli: sliSchema,
@@ -395,10 +392,7 @@ export const sloProcessorConfigSchema: z.ZodType<SloProcessorConfig> = strictMap
  * 99.9 → 0.999 exactly as if written 0.999 (99.9 / 100 is 0.9990000000000001):
  * shift the decimal exponent instead of dividing.
  */
-export function percentToRatio(percent: number): number {
-  const [mantissa, exponent] = percent.toExponential().split('e');
-  return Number(`${mantissa}e${Number(exponent) - 2}`);
-}
+export { percentToRatio };
 
 function safeDuration(text: string): number | undefined {
   try {

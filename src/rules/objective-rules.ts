@@ -12,6 +12,8 @@ import type { RuleGroup, RuleSlo } from './rule-model';
 import { RulesInputError } from './rules-input-error';
 import { SLO_SEVERITY_LABEL } from '../alerts/slo-alert';
 import { slothSloName } from './sloth-names';
+import { groupByLabelName } from '../slo/objective-name';
+import { ratioToPercent } from '../slo/percent';
 
 /**
  * Our objectives as rule-model SLOs, computed in Prometheus from the
@@ -48,9 +50,8 @@ export const SLOWATCH_RULES_SPEC = 'slowatch/v1';
 export const CALENDAR_PERIOD_MS = { month: 30 * DAY_MS, week: 7 * DAY_MS } as const;
 
 /** Prometheus label of an attribute key, as the OpenTelemetry Prometheus exporter writes it (the config layer checks the same mapping). */
-export function prometheusLabelName(key: string): string {
-  return key.replace(/[^a-zA-Z0-9_]/g, '_');
-}
+/** The label name of a group_by key in the SLO series (see groupByLabelName). */
+export const prometheusLabelName = groupByLabelName;
 
 export function periodMsOf(period: PeriodSpec): number {
   return period.kind === 'rolling' ? period.durationMs : CALENDAR_PERIOD_MS[period.unit];
@@ -104,11 +105,7 @@ export function objectiveRuleNotes(objective: ObjectiveSpec): string[] {
   return notes;
 }
 
-/** 0.999 → 99.9 as written (0.999 × 100 may not be): shift the decimal exponent, the inverse of percentToRatio. */
-export function ratioToPercent(ratio: number): number {
-  const [mantissa, exponent] = ratio.toExponential().split('e');
-  return Number(`${mantissa}e${Number(exponent) + 2}`);
-}
+export { ratioToPercent };
 
 /** Every objective of every `slo` processor a pipeline uses, in pipeline then file order, each once. */
 export function configObjectives(config: SlowatchConfig): ObjectiveSpec[] {

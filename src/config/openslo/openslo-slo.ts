@@ -9,6 +9,8 @@ import { mapIndicatorSpec } from './openslo-indicator';
 import type { SpanIndicator, SpanSelection } from './openslo-indicator';
 import type { Lookup } from './openslo-lookup';
 import { mapTimeWindow } from './openslo-time-window';
+import { isObjectiveName } from '../../slo/objective-name';
+import { percentToRatio } from '../../slo/percent';
 
 /**
  * One OpenSLO SLO document → slowatch objectives, one per entry of
@@ -51,7 +53,6 @@ export interface SloReferences {
   readonly conditions: Lookup<BurnRateCondition>;
 }
 
-const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const NAME_RULE = 'lower-case letters, digits and "-" (not first or last), at most 63 characters';
 const BUDGETING_METHODS = ['Occurrences', 'Timeslices', 'RatioTimeslices'] as const;
 
@@ -248,7 +249,7 @@ function mapTimeslices(item: OpenSloField): BudgetingSpec | undefined {
 function objectiveNames(root: OpenSloField, items: readonly OpenSloField[]): string[] | undefined {
   const sloName = root.document.label.name;
   const nameField = root.get('metadata').get('name');
-  if (!NAME_PATTERN.test(sloName) || sloName.length > 63) {
+  if (!isObjectiveName(sloName)) {
     return nameField.fail(`becomes the slo label: must be ${NAME_RULE}, got ${JSON.stringify(sloName)}`);
   }
   if (items.length <= 1) return [sloName];
@@ -270,12 +271,3 @@ function objectiveNames(root: OpenSloField, items: readonly OpenSloField[]): str
   return ok ? names : undefined;
 }
 
-/**
- * 99.95 → 0.9995 exactly as if written so (99.95 / 100 is not): shift the
- * decimal exponent instead of dividing. Same rule as `percentToRatio` in
- * processors/slo/config.ts, which this layer does not import.
- */
-function percentToRatio(percent: number): number {
-  const [mantissa, exponent] = percent.toExponential().split('e');
-  return Number(`${mantissa}e${Number(exponent) - 2}`);
-}

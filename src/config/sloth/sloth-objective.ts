@@ -2,6 +2,8 @@ import type { RulesInputIssue } from '../../rules/rules-input-error';
 import type { SlothPluginSlo } from '../../rules/sloth-spec';
 import type { AlertingSpec, ObjectiveSpec, SpanSelector } from '../../slo/objective';
 import { mapSlothPluginSli } from './sloth-plugin-sli';
+import { OBJECTIVE_NAME_MAX_LENGTH, isObjectiveName } from '../../slo/objective-name';
+import { percentToRatio } from '../../slo/percent';
 
 /**
  * One Sloth `prometheus/v1` SLO (plugin SLI) as a slowatch objective
@@ -29,18 +31,15 @@ export interface SlothMappingOptions {
 
 export type SlothObjectiveMapping = { readonly ok: true; readonly objective: ObjectiveSpec } | { readonly ok: false; readonly issues: readonly RulesInputIssue[] };
 
-/** The same rule as processors.slo's objective names: the name becomes the `slo` label. */
-const OBJECTIVE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const OBJECTIVE_NAME_MAX = 63;
 
 export function mapSlothSlo(slo: SlothPluginSlo, options: SlothMappingOptions): SlothObjectiveMapping {
   const issues: RulesInputIssue[] = [];
   const service = slo.service.kind === 'fixed' ? slo.service.name : undefined;
   const name = service === undefined ? slo.name : `${service}-${slo.name}`;
-  if (!OBJECTIVE_NAME.test(name) || name.length > OBJECTIVE_NAME_MAX) {
+  if (!isObjectiveName(name)) {
     issues.push({
       path: `${slo.path}.name`,
-      message: `the objective name "<service>-<name>" must be lower-case letters, digits and "-" (not first or last), at most ${OBJECTIVE_NAME_MAX} characters, got ${JSON.stringify(name)}`,
+      message: `the objective name "<service>-<name>" must be lower-case letters, digits and "-" (not first or last), at most ${OBJECTIVE_NAME_MAX_LENGTH} characters, got ${JSON.stringify(name)}`,
     });
   }
   if (slo.objectivePercent >= 100) {
@@ -69,8 +68,3 @@ export function mapSlothSlo(slo: SlothPluginSlo, options: SlothMappingOptions): 
   };
 }
 
-/** 99.9 → 0.999 exactly as if written 0.999 (99.9 / 100 is 0.9990000000000001): shift the decimal exponent. */
-function percentToRatio(percent: number): number {
-  const [mantissa, exponent] = percent.toExponential().split('e');
-  return Number(`${mantissa}e${Number(exponent) - 2}`);
-}
