@@ -1,5 +1,5 @@
-import { DatasourceVariableBuilder, QueryVariableBuilder, ThresholdsConfigBuilder, ThresholdsMode, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { DashboardBuilder, DataSourceRef, Dashboard, Panel, RowPanel, DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, QueryVariableBuilder, ThresholdsConfigBuilder, ThresholdsMode, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { DataSourceRef, Dashboard, Panel, RowPanel, DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 
 /*
@@ -118,4 +118,33 @@ export function buildWithPanelIds(builder: DashboardBuilder): Dashboard {
     panel.id = id;
   }
   return dashboard;
+}
+
+/** What sets one slowatch dashboard apart from the others. */
+export interface SlowatchDashboardOptions {
+  readonly title: string;
+  readonly uid: string;
+  readonly description: string;
+  /** Its tag beside `slowatch`. */
+  readonly tag: string;
+  /** Start of the default time range, e.g. `now-24h`. */
+  readonly from: string;
+}
+
+/**
+ * A dashboard builder with the settings every slowatch dashboard shares:
+ * tags, editable, shared crosshair, the default time range up to now,
+ * 1-minute refresh, the browser's time zone and the datasource variable.
+ */
+export function slowatchDashboard(options: SlowatchDashboardOptions): DashboardBuilder {
+  return new DashboardBuilder(options.title)
+    .uid(options.uid)
+    .description(options.description)
+    .tags([DASHBOARD_TAG, options.tag])
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .time({ from: options.from, to: 'now' })
+    .refresh('1m')
+    .timezone('browser')
+    .withVariable(datasourceVariable());
 }

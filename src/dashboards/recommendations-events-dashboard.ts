@@ -1,10 +1,10 @@
-import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { BigValueColorMode, BigValueGraphMode, GraphDrawStyle, StackingConfigBuilder, StackingMode } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { DASHBOARD_TAG, PROMETHEUS_DATASOURCE, buildWithPanelIds, datasourceVariable, labelValuesVariable, prometheusQuery, thresholds } from './dashboard-conventions';
+import { PROMETHEUS_DATASOURCE, buildWithPanelIds, labelValuesVariable, prometheusQuery, thresholds, slowatchDashboard } from './dashboard-conventions';
 
 /*
  * What slowatch found and what happened: the open recommendations with what
@@ -157,16 +157,7 @@ export function latestVerdictsPanel(): TablePanelBuilder {
 
 /** The recommendations and events dashboard (uid `slowatch-recommendations-events`), templated by `service`. */
 export function recommendationsEventsDashboard(): Dashboard {
-  const builder = new DashboardBuilder('slowatch / Recommendations and events')
-    .uid(RECOMMENDATIONS_EVENTS_UID)
-    .description('Open recommendations with what a fix is worth, anomaly starts, deploys and their regression verdicts.')
-    .tags([DASHBOARD_TAG, 'recommendations'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: 'now-24h', to: 'now' })
-    .refresh('1m')
-    .timezone('browser')
-    .withVariable(datasourceVariable())
+  const builder = slowatchDashboard({ title: 'slowatch / Recommendations and events', uid: RECOMMENDATIONS_EVENTS_UID, description: 'Open recommendations with what a fix is worth, anomaly starts, deploys and their regression verdicts.', tag: 'recommendations', from: 'now-24h' })
     .withVariable(labelValuesVariable({ name: 'service', label: 'Service', query: 'label_values(slowatch_slo_events_total, service)', multi: true }))
     .withPanel(openRecommendationsPanel())
     .withPanel(openAnomaliesPanel())

@@ -1,17 +1,10 @@
-import { DashboardBuilder, DashboardCursorSync, MappingType, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { MappingType, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import {
-  GraphThresholdsStyleConfigBuilder,
-  GraphThresholdsStyleMode,
-  LegendDisplayMode,
-  LegendPlacement,
-  VisibilityMode,
-  VizLegendOptionsBuilder,
-} from '@grafana/grafana-foundation-sdk/common';
+import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, LegendDisplayMode, LegendPlacement, VisibilityMode, VizLegendOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as StateTimelinePanelBuilder } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { DASHBOARD_TAG, DASHED_LINE, PROMETHEUS_DATASOURCE, buildWithPanelIds, datasourceVariable, labelValuesVariable, prometheusQuery, thresholds } from './dashboard-conventions';
+import { DASHED_LINE, PROMETHEUS_DATASOURCE, buildWithPanelIds, labelValuesVariable, prometheusQuery, thresholds, slowatchDashboard } from './dashboard-conventions';
 
 /*
  * One service's rate, errors and duration against what the `baseline`
@@ -170,16 +163,7 @@ export function operationsTablePanel(): TablePanelBuilder {
 
 /** The service performance dashboard (uid `slowatch-service-performance`), templated by `service` and `operation`. */
 export function servicePerformanceDashboard(): Dashboard {
-  const builder = new DashboardBuilder('slowatch / Service performance')
-    .uid(SERVICE_PERFORMANCE_UID)
-    .description('Rate, errors and duration of a service against its baselines, and its anomalies.')
-    .tags([DASHBOARD_TAG, 'performance'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: 'now-6h', to: 'now' })
-    .refresh('1m')
-    .timezone('browser')
-    .withVariable(datasourceVariable())
+  const builder = slowatchDashboard({ title: 'slowatch / Service performance', uid: SERVICE_PERFORMANCE_UID, description: 'Rate, errors and duration of a service against its baselines, and its anomalies.', tag: 'performance', from: 'now-6h' })
     .withVariable(labelValuesVariable({ name: 'service', label: 'Service', query: 'label_values(slowatch_slo_events_total, service)' }))
     .withVariable(
       labelValuesVariable({ name: 'operation', label: 'Operation', query: 'label_values(slowatch_baseline_spans_per_second{service="$service"}, operation)', multi: true }),

@@ -1,4 +1,4 @@
-import { DashboardBuilder, DashboardCursorSync, MappingType, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { MappingType, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { BigValueColorMode, BigValueGraphMode, LegendDisplayMode, LegendPlacement, VisibilityMode, VizLegendOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
@@ -7,7 +7,7 @@ import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundat
 import { googleAlertWindows } from '../slo/alert-windows';
 import { HOUR_MS, SLO_WINDOWS } from '../slo/durations';
 import type { AlertWindow } from '../slo/objective';
-import { DASHBOARD_TAG, DASHED_LINE, PROMETHEUS_DATASOURCE, buildWithPanelIds, datasourceVariable, labelValuesVariable, prometheusQuery, thresholds } from './dashboard-conventions';
+import { DASHED_LINE, PROMETHEUS_DATASOURCE, buildWithPanelIds, labelValuesVariable, prometheusQuery, thresholds, slowatchDashboard } from './dashboard-conventions';
 
 /*
  * One SLO in detail, picked by the `sloth_service` and `sloth_slo`
@@ -185,16 +185,7 @@ function burnRateAgainstThresholds(severity: 'page' | 'ticket', title: string, d
 
 /** The SLO detail dashboard (uid `slowatch-slo-detail`), templated by `sloth_service` and `sloth_slo`. */
 export function sloDetailDashboard(): Dashboard {
-  const builder = new DashboardBuilder('slowatch / SLO detail')
-    .uid(SLO_DETAIL_UID)
-    .description('One SLO: SLI against the objective, error budget burn-down, burn rate per alert window against the alert thresholds, alert timeline.')
-    .tags([DASHBOARD_TAG, 'slo'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: 'now-24h', to: 'now' })
-    .refresh('1m')
-    .timezone('browser')
-    .withVariable(datasourceVariable())
+  const builder = slowatchDashboard({ title: 'slowatch / SLO detail', uid: SLO_DETAIL_UID, description: 'One SLO: SLI against the objective, error budget burn-down, burn rate per alert window against the alert thresholds, alert timeline.', tag: 'slo', from: 'now-24h' })
     .withVariable(labelValuesVariable({ name: 'sloth_service', label: 'Service', query: 'label_values(sloth_slo_info, sloth_service)' }))
     .withVariable(labelValuesVariable({ name: 'sloth_slo', label: 'SLO', query: 'label_values(sloth_slo_info{sloth_service="$sloth_service"}, sloth_slo)' }))
     .withPanel(objectivePanel())

@@ -1,10 +1,10 @@
-import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dashboard, DynamicConfigValue } from '@grafana/grafana-foundation-sdk/dashboard';
 import { BigValueColorMode, BigValueGraphMode, LegendDisplayMode, LegendPlacement, TableCellDisplayMode, VizLegendOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { DASHBOARD_TAG, PROMETHEUS_DATASOURCE, SLO_LABELS, buildWithPanelIds, datasourceVariable, prometheusQuery, thresholds } from './dashboard-conventions';
+import { PROMETHEUS_DATASOURCE, SLO_LABELS, buildWithPanelIds, prometheusQuery, thresholds, slowatchDashboard } from './dashboard-conventions';
 import { SLO_DETAIL_UID } from './slo-detail-dashboard';
 
 /*
@@ -182,16 +182,7 @@ export function currentBurnRatePanel(): TimeseriesPanelBuilder {
 
 /** The SLO overview dashboard (uid `slowatch-slo-overview`). */
 export function sloOverviewDashboard(): Dashboard {
-  const builder = new DashboardBuilder('slowatch / SLO overview')
-    .uid(SLO_OVERVIEW_UID)
-    .description('Every SLO, sorted by error budget remaining: objective, SLI over the period, burn rates and firing alerts, from the rules `slowatch rules` generates.')
-    .tags([DASHBOARD_TAG, 'slo'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: 'now-24h', to: 'now' })
-    .refresh('1m')
-    .timezone('browser')
-    .withVariable(datasourceVariable())
+  const builder = slowatchDashboard({ title: 'slowatch / SLO overview', uid: SLO_OVERVIEW_UID, description: 'Every SLO, sorted by error budget remaining: objective, SLI over the period, burn rates and firing alerts, from the rules `slowatch rules` generates.', tag: 'slo', from: 'now-24h' })
     .withPanel(sloCountPanel())
     .withPanel(slosOutOfBudgetPanel())
     .withPanel(firingPageAlertsPanel())
