@@ -35,9 +35,16 @@ import { registerRegressionMetrics } from '../exporters/prometheus/regression-me
 import type { RecommendEngine } from '../src/recommend/recommend-engine';
 import type { RecommendationChange } from '../src/recommend/recommendation-store';
 import { recommendationsRoute } from '../extensions/web/recommendations-api';
+import { reportRoutes, sloListPage } from '../extensions/web/report-routes';
+import type { ReportPagesContext } from '../extensions/web/pages/report-context';
+import { storeReportLoader } from '../extensions/web/pages/store-report-loader';
+import type { WebRoute } from '../extensions/web/web-route';
 import { WebServer } from '../extensions/web/web-server';
+import type { ReportStore } from '../src/storage/report-store';
 import { createAgentRecommend } from './agent-recommend';
 import type { AgentRecommend } from './agent-recommend';
+import { startAgentStorage } from './agent-storage';
+import type { AgentStorage } from './agent-storage';
 import { resolveAgentEnvironment } from './agent-options';
 import type { AgentEnvironment } from './agent-options';
 
@@ -50,7 +57,7 @@ export interface AgentOptions {
   readonly logger?: Logger;
   /** Explicit config file; otherwise SLOWATCH_CONFIG, ./otel-config.yaml, built-in defaults. */
   readonly configPath?: string;
-  /** Install SIGTERM/SIGINT/beforeExit flushing. @default true */
+  /** Install SIGTERM/SIGINT/beforeExit flushing (and, with a storage extension, the store's last write on process exit). @default true */
   readonly handleSignals?: boolean;
   /** Every anomaly event (with an `anomaly` processor in the config), besides its log line. */
   readonly onAnomaly?: (event: AnomalyEvent) => void;
@@ -76,6 +83,17 @@ export interface Agent {
    * endpoint when the config has one, else the metrics endpoint.
    */
   readonly apiEndpoint?: { readonly host: string; readonly port: number };
+  /**
+   * With a `storage` extension in the config's service.extensions that
+   * opened: the store the engines were restored from and are saved to.
+   * Undefined without one, when it could not be opened, and after shutdown.
+   */
+  readonly store: ReportStore | undefined;
+  /**
+   * Where the report pages (`/slos`, `/api/v1/slos`…) are served: the web
+   * extension's endpoint, when the config has both `web` and `storage`.
+   */
+  readonly reportEndpoint?: { readonly host: string; readonly port: number };
   readonly metricsEndpoint: { readonly host: string; readonly port: number };
   /** Flushes pending telemetry without stopping anything. */
   flush(): Promise<void>;
@@ -91,6 +109,20 @@ const METRICS_PATH = '/metrics';
 
 /** The recommendations API, served beside the metrics when the config has no web extension. */
 const API_PATH = '/api/';
+
+/**
+ * The web extension's routes in the agent: the recommendations API with a
+ * recommend processor, the report pages over the store with a storage
+ * extension (they answer 503 while the store is unavailable), nothing
+ * without either (no web server is started then).
+ */
+function agentWebRoutes(recommend: AgentRecommend | undefined, storage: AgentStorage | undefined, configuresStorage: boolean, clock: Clock): { routes: WebRoute[]; pages?: ReportPagesContext } {
+  const sources = (): RecommendEngine[] => (recommend === undefined ? [] : [recommend.engine]);
+  const routes: WebRoute[] = recommend === undefined && !configuresStorage ? [] : [recommendationsRoute(sources)];
+  if (!configuresStorage) return { routes };
+  const pages: ReportPagesContext = { store: () => storage?.store, loadReport: storeReportLoader, clock, recommendations: sources };
+  return { routes: [...routes, ...reportRoutes(pages)], pages };
+}
 
 /**
  * Starts OpenTelemetry with slowatch's processors inside the host process.
@@ -182,12 +214,31 @@ function startSdk(
     regressionEngine = createRegressionEngine(settings.regression, { clock: options.clock ?? systemClock, logger, onRegression: options.onRegression });
     ourProcessors.push(new RegressionSpanProcessor({ engine: regressionEngine, logger, evaluationIntervalMs: settings.regression.evaluationIntervalMs }));
   }
+  // Restored now, before the SDK exists: the first span the SDK records must land in the restored engines.
+  const storage: AgentStorage | undefined =
+    settings.storage === undefined
+      ? undefined
+      : startAgentStorage({
+          settings: settings.storage,
+          ids: settings.ids,
+          engines: { slo: engine, baseline: baseline?.engine, anomaly: baseline?.anomaly, regression: regressionEngine, recommend: recommend?.engine },
+          clock: options.clock ?? systemClock,
+          logger,
+        });
   const { host, port } = endpoint;
   const prometheus = new PrometheusExporter({ withoutScopeInfo: true, preventServerStart: true });
-  // The recommendations API: on the web extension's endpoint when configured, else beside /metrics.
+  // The recommendations API and the report pages: on the web extension's endpoint when configured, else the API beside /metrics.
+  const web = settings.web === undefined ? undefined : agentWebRoutes(recommend, storage, settings.storage !== undefined, options.clock ?? systemClock);
   const webServer =
-    recommend !== undefined && settings.web !== undefined
-      ? new WebServer({ host: settings.web.host, port: settings.web.port, routes: [recommendationsRoute(() => [recommend.engine])], logger, holdsProcessOpen: false })
+    settings.web !== undefined && web !== undefined && web.routes.length > 0
+      ? new WebServer({
+          host: settings.web.host,
+          port: settings.web.port,
+          routes: web.routes,
+          logger,
+          holdsProcessOpen: false,
+          ...(web.pages !== undefined && { htmlIndex: sloListPage(web.pages) }),
+        })
       : undefined;
   const metricsServer = new MetricsServer(prometheus, {
     host,
@@ -197,7 +248,7 @@ function startSdk(
     ...(recommend !== undefined && webServer === undefined && { otherRoutes: recommend.api }),
   });
   metricsServer.start().catch((error: unknown) => logger.error('SLO metrics are not served', error));
-  webServer?.start().catch((error: unknown) => logger.error('the recommendations API is not served', error));
+  webServer?.start().catch((error: unknown) => logger.error(`the web pages and API are not served on ${settings.web?.host ?? ''}:${settings.web?.port ?? ''}`, error));
   const sdk = new NodeSDK({
     spanProcessors: traceProcessors(environment, ourProcessors, logger),
     metricReaders: environment.otlpMetrics
@@ -210,11 +261,11 @@ function startSdk(
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {
           // Our own /metrics endpoint is not part of the application's SLO.
-          // Nor is the recommendations API: on the metrics port, or on the web extension's own port.
+          // Nor are the recommendations API and the report pages: on the metrics port, or on the web extension's own port.
           ignoreIncomingRequestHook: (request: IncomingMessage) =>
             (request.socket.localPort === port && (request.url ?? '').startsWith(METRICS_PATH)) ||
-            (recommend !== undefined &&
-              (webServer === undefined ? request.socket.localPort === port && (request.url ?? '').startsWith(API_PATH) : request.socket.localPort === webServer.port)),
+            (webServer !== undefined && request.socket.localPort === webServer.port) ||
+            (recommend !== undefined && webServer === undefined && request.socket.localPort === port && (request.url ?? '').startsWith(API_PATH)),
         },
       }),
       new RuntimeNodeInstrumentation(),
@@ -233,6 +284,8 @@ function startSdk(
     void webServer?.shutdown();
     void recommend?.stop();
     for (const processor of ourProcessors) void processor.shutdown();
+    // Its last write holds the state it restored: no span was recorded yet.
+    storage?.close();
     throw error;
   }
 
@@ -248,16 +301,27 @@ function startSdk(
     ...(baseline?.anomaly !== undefined && { anomaly: baseline.anomaly }),
     ...(regressionEngine !== undefined && { regression: regressionEngine }),
     ...(recommend !== undefined && { recommend: recommend.engine, apiEndpoint: settings.web ?? { host, port } }),
+    get store() {
+      return storage?.store;
+    },
+    ...(webServer !== undefined && settings.web !== undefined && web?.pages !== undefined && { reportEndpoint: settings.web }),
     metricsEndpoint: { host, port },
-    flush: () => bounded(forceFlushSpans(), 'flush'),
+    flush: () => {
+      storage?.flush();
+      return bounded(forceFlushSpans(), 'flush');
+    },
     shutdown: () =>
       (stopping ??= bounded(
         // Recommendations first: their last evaluation's log records go out through the SDK's logger provider.
-        (recommend?.stop() ?? Promise.resolve()).then(() => Promise.all([sdk.shutdown(), metricsServer.stop(), webServer?.shutdown()])).then(() => undefined),
+        // The store's last write once the span processors have stopped, so it holds everything they recorded;
+        // at the latest when the bound expires (the outer finally): the snapshot matters more than the exporters.
+        (recommend?.stop() ?? Promise.resolve())
+          .then(() => Promise.all([sdk.shutdown().finally(() => storage?.close()), metricsServer.stop(), webServer?.shutdown()]))
+          .then(() => undefined),
         'shutdown',
-      )),
+      ).finally(() => storage?.close())),
   };
-  if (options.handleSignals !== false) installShutdownHooks(agent);
+  if (options.handleSignals !== false) installShutdownHooks(agent, storage);
   return agent;
 }
 
@@ -278,8 +342,9 @@ function forceFlushSpans(): Promise<void> {
  * flushes and keeps counting. When it has none, the agent shuts down and
  * re-raises the signal, so Node's default (exit) still happens.
  * beforeExit (the event loop ran dry): shut down.
+ * exit (with a store): the store's last write, whatever came before.
  */
-function installShutdownHooks(agent: Agent): void {
+function installShutdownHooks(agent: Agent, storage: AgentStorage | undefined): void {
   const onSignal = (signal: NodeJS.Signals): void => {
     const appHandles = process.listenerCount(signal) > 1;
     if (appHandles) {
@@ -294,4 +359,7 @@ function installShutdownHooks(agent: Agent): void {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.once('beforeExit', () => void agent.shutdown());
+  // The store's last write must not depend on the asynchronous shutdown finishing: an application that calls
+  // process.exit() (or whose loop runs dry mid-shutdown) still gets it, synchronously, as better-sqlite3 is.
+  if (storage !== undefined) process.once('exit', () => storage.close());
 }

@@ -14,6 +14,9 @@
  * - PARTNER_PORT (default 0, any free port): the second listener at which the
  *   shop calls its flaky payment partner (see anti-patterns.cjs for why the
  *   partner needs an address of its own).
+ * - SHOP_EXTRA_LATENCY_MS (default 0): every request waits this long before its
+ *   route runs, a stand-in for a slower release (the demo deploys a
+ *   `service.version` with it to show a deploy regression).
  *
  * Prints `shop listening on http://HOST:PORT` once it serves. On SIGTERM or
  * SIGINT it stops accepting, closes connections, the pool and the temporary
@@ -62,6 +65,29 @@ function closeServer(server) {
   });
 }
 
+/** Upper bound of SHOP_EXTRA_LATENCY_MS: a knob for a slower release, not for a hung one. */
+const MAX_EXTRA_LATENCY_MS = 10_000;
+
+function extraLatencyFrom(name) {
+  const text = process.env[name];
+  if (text === undefined || text === '') return 0;
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_EXTRA_LATENCY_MS) throw new Error(`${name} must be a number of milliseconds from 0 to ${MAX_EXTRA_LATENCY_MS}, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+/**
+ * Delays every request by `ms` before the routes see it. The wait is a timer,
+ * not CPU, so a slower release stays slower by the same amount whatever the
+ * load, and the spans of the server measure it (the HTTP server span opens
+ * before this middleware runs).
+ */
+function delayEveryRequest(ms) {
+  return (_req, _res, next) => {
+    setTimeout(next, ms);
+  };
+}
+
 function portFrom(name, fallback) {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
@@ -74,6 +100,7 @@ async function main() {
   const port = portFrom('PORT', 3000);
   const partnerPort = portFrom('PARTNER_PORT', 0);
   const host = process.env.HOST ?? '127.0.0.1';
+  const extraLatencyMs = extraLatencyFrom('SHOP_EXTRA_LATENCY_MS');
   const cleanups = [];
   let shuttingDown = false;
 
@@ -124,6 +151,7 @@ async function main() {
     if (!(await track(() => Promise.all([closeServer(server), closeServer(partnerServer)])))) return;
     let selfUrl = '';
     let partnerUrl = '';
+    if (extraLatencyMs > 0) app.use(delayEveryRequest(extraLatencyMs));
     registerRoutes(app);
     const antiPatterns = registerAntiPatternRoutes(app, { pool, selfUrl: () => selfUrl, flakyPartnerUrl: () => partnerUrl });
     if (!(await track(() => antiPatterns.close()))) return;
@@ -141,6 +169,7 @@ async function main() {
       return;
     }
     console.log(`shop listening on http://${urlHost(host)}:${actualPort}`);
+    if (extraLatencyMs > 0) console.log(`shop: every request waits an extra ${extraLatencyMs} ms (SHOP_EXTRA_LATENCY_MS)`);
     console.log(`shop: flaky payment partner at ${partnerUrl}`);
   } catch (error) {
     console.error(`shop: ${error instanceof Error ? error.message : String(error)}`);

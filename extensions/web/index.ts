@@ -9,3 +9,14 @@ export type { RecommendationsApiOptions, RecommendationsResponse } from './recom
 export { isRecommendationSourceHost } from './recommendation-source-host';
 export type { RecommendationSourceHost } from './recommendation-source-host';
 export type { WebRequestHandler, WebRoute, WebReply } from './web-route';
+export { isReportStoreHost } from './report-store-host';
+export type { ReportStoreHost } from './report-store-host';
+export type { WebExtensionOptions } from './web-extension';
+export { reportRoutes, sloListPage, SLOS_PAGE, SLOS_API, EVENTS_API, RECOMMENDATIONS_PAGE } from './report-routes';
+export type { ReportLoader, ReportLoadRequest } from './pages/report-loader';
+export { storeReportLoader, PAGE_MAX_EVENTS } from './pages/store-report-loader';
+export type { ReportPagesContext } from './pages/report-context';
+export type { SloList, SloListRow } from './pages/slo-list';
+export type { SloDetail, BurnRateRow, WindowBurn } from './pages/slo-detail';
+export type { ServiceView, OperationLatency, LatencyPoint } from './pages/service-view';
+export type { EventView } from './pages/event-query';

@@ -34,21 +34,31 @@ export function sendReply(request: IncomingMessage, response: ServerResponse, re
 }
 
 /**
- * A handler for a table of routes: exact path match, GET and HEAD only (405
- * with `Allow` otherwise), a route that throws answers 500 `{"error": …}`
- * and is logged the first time only (per route), so a broken source cannot
- * flood the log at one line per request. Memory: the table and one failure
- * counter per route.
+ * A handler for a table of routes: exact path match first, then the longest
+ * prefix route (`WebRoute.prefix`), GET and HEAD only (405 with `Allow`
+ * otherwise), a route that throws answers 500 `{"error": …}` and is logged
+ * the first time only (per route), so a broken source cannot flood the log
+ * at one line per request. Memory: the table and one failure counter per
+ * route.
  */
 export function createRouteHandler(routes: readonly WebRoute[], logger: Logger): WebRequestHandler {
   const byPath = new Map<string, { route: WebRoute; failures: FailureCounter }>();
+  const prefixes: { route: WebRoute; failures: FailureCounter }[] = [];
   for (const route of routes) {
-    if (byPath.has(route.path)) throw new Error(`two web routes for ${route.path}`);
-    byPath.set(route.path, { route, failures: new FailureCounter(logger, `web ${route.path}`) });
+    const key = route.prefix === true ? `prefix ${route.path}` : route.path;
+    if (byPath.has(key)) throw new Error(`two web routes for ${route.path}`);
+    if (route.prefix === true && !route.path.endsWith('/')) throw new Error(`the prefix route ${route.path} must end with /`);
+    const entry = { route, failures: new FailureCounter(logger, `web ${route.path}`) };
+    byPath.set(key, entry);
+    if (route.prefix === true) prefixes.push(entry);
   }
+  // Longest first, so /api/v1/slos/ is tried before a hypothetical /api/v1/.
+  prefixes.sort((a, b) => b.route.path.length - a.route.path.length);
+  const find = (pathname: string): { route: WebRoute; failures: FailureCounter } | undefined =>
+    byPath.get(pathname) ?? prefixes.find((entry) => pathname.length > entry.route.path.length && pathname.startsWith(entry.route.path));
   return (request, response) => {
     const { pathname, query } = splitRequestTarget(request.url);
-    const entry = byPath.get(pathname);
+    const entry = find(pathname);
     if (entry === undefined) return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       sendReply(request, response, errorReply(405, `${pathname} accepts GET and HEAD, got ${request.method ?? '?'}`), { allow: ALLOWED_METHODS });
@@ -56,11 +66,12 @@ export function createRouteHandler(routes: readonly WebRoute[], logger: Logger):
     }
     let reply: WebReply;
     try {
-      reply = entry.route.respond({ pathname, query });
+      const accept = request.headers.accept;
+      reply = entry.route.respond({ pathname, query, ...(accept !== undefined && { accept }) });
     } catch (error) {
       entry.failures.record(error);
       // The cause stays in the log: error texts can hold details not meant for every client.
-      reply = errorReply(500, `${pathname} failed; the server's log says why`);
+      reply = errorReply(500, `${entry.route.path} failed; the server's log says why`);
     }
     sendReply(request, response, reply);
     return true;

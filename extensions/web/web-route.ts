@@ -1,15 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /*
- * The route table of the `web` extension. A route is one exact path that
- * answers GET (and HEAD, the same without a body) from the query string
- * alone, synchronously. Everything HTTP about it (methods, headers, HEAD,
- * failures) is done once, in `createRouteHandler`, so the handlers that
- * later issues add (report pages, /api/v1/slos, /api/v1/events) only say
- * what to answer.
+ * The route table of the `web` extension. A route is one exact path (or a
+ * prefix, for `/slos/{name}`) that answers GET (and HEAD, the same without
+ * a body) from the path, the query string and `Accept` alone,
+ * synchronously. Everything HTTP about it (methods, headers, HEAD,
+ * failures) is done once, in `createRouteHandler`, so the handlers (the
+ * recommendations API, the report pages and their JSON) only say what to
+ * answer.
  */
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
 /** What a route answers. The body is the complete text: responses are small documents built in one go. */
 export interface WebReply {
@@ -23,11 +25,19 @@ export interface WebRouteRequest {
   /** The path, without the query string. */
   readonly pathname: string;
   readonly query: URLSearchParams;
+  /** The request's `Accept` header; absent when it sent none. */
+  readonly accept?: string;
 }
 
 export interface WebRoute {
-  /** Exact path, e.g. `/api/v1/recommendations`; no prefix matching, no trailing-slash variant. */
+  /**
+   * Exact path, e.g. `/api/v1/recommendations`; no trailing-slash variant.
+   * With `prefix`, a path ending in `/` that matches every longer path
+   * below it (`/slos/` answers `/slos/checkout-availability`).
+   */
   readonly path: string;
+  /** Whether `path` is a prefix (see `path`). Exact routes win over prefixes; the longest prefix wins. @default false */
+  readonly prefix?: boolean;
   /** One line for the index at `GET /`. */
   readonly description: string;
   /** Query parameters it takes, name → meaning, for the index. */
@@ -46,6 +56,16 @@ export type WebRequestHandler = (request: IncomingMessage, response: ServerRespo
 /** A JSON reply; one line, ending with a line feed. */
 export function jsonReply(status: number, value: unknown): WebReply {
   return { status, contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify(value)}\n` };
+}
+
+/** An HTML page reply; `page` is the whole document. */
+export function htmlReply(status: number, page: string): WebReply {
+  return { status, contentType: HTML_CONTENT_TYPE, body: page };
+}
+
+/** Whether a request's `Accept` header asks for HTML (what browsers send when navigating). */
+export function acceptsHtml(accept: string | undefined): boolean {
+  return accept !== undefined && /\btext\/html\b/i.test(accept);
 }
 
 /** A `{ "error": message }` reply, the shape of every error this extension answers. */

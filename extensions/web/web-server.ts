@@ -3,8 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../../src/logging/logger';
 import type { Component } from '../../src/pipeline/component';
 import { createRouteHandler, sendReply, splitRequestTarget } from './route-handler';
-import { errorReply, jsonReply } from './web-route';
-import type { WebRequestHandler, WebRoute } from './web-route';
+import { acceptsHtml, errorReply, jsonReply } from './web-route';
+import type { WebReply, WebRequestHandler, WebRoute, WebRouteRequest } from './web-route';
 
 export interface WebServerOptions {
   /** Without brackets: `::1`, not `[::1]`. */
@@ -22,11 +22,17 @@ export interface WebServerOptions {
    * @default true
    */
   readonly holdsProcessOpen?: boolean;
+  /**
+   * What `GET /` answers a client that asks for HTML (a browser): the home
+   * page. Other clients (curl, scripts) get the JSON index either way.
+   * @default the JSON index for every client
+   */
+  readonly htmlIndex?: (request: WebRouteRequest) => WebReply;
 }
 
 /**
  * An HTTP server for a route table, plus `GET /`: a JSON index of the
- * routes. Unknown paths get 404 `{"error": …}`. Every answer is built and
+ * routes (or, for a browser, the `htmlIndex` page). Unknown paths get 404 `{"error": …}`. Every answer is built and
  * written synchronously in the request event, so the server holds no
  * timers of its own and nothing is left half-answered when it closes.
  *
@@ -42,14 +48,16 @@ export class WebServer implements Component {
     const index: WebRoute = {
       path: '/',
       description: 'this list',
-      respond: () =>
-        jsonReply(200, {
-          endpoints: [index, ...routes].map((route) => ({
-            path: route.path,
-            description: route.description,
-            ...(route.parameters !== undefined && { parameters: route.parameters }),
-          })),
-        }),
+      respond: (request) =>
+        options.htmlIndex !== undefined && acceptsHtml(request.accept)
+          ? options.htmlIndex(request)
+          : jsonReply(200, {
+              endpoints: [index, ...routes].map((route) => ({
+                path: route.path,
+                description: route.description,
+                ...(route.parameters !== undefined && { parameters: route.parameters }),
+              })),
+            }),
     };
     const routed = createRouteHandler([index, ...routes], options.logger);
     this.handle = (request, response) => routed(request, response) || this.notFound(request, response);

@@ -36,4 +36,30 @@ export interface AnomalyDetector {
    *   @default Infinity (a plain series)
    */
   update(timeMs: number, value: number, count?: number): AnomalyReading;
+
+  /**
+   * Everything `update` has learned, as structured-clone-able data (plain
+   * objects, arrays, numbers, booleans, null, typed arrays; copies, never
+   * views on the live state), for snapshots that survive a restart. A
+   * detector without it starts cold after a restart.
+   */
+  exportState?(): unknown;
+
+  /**
+   * Continues from a state `exportState` of a detector with the same
+   * options returned (after any structured clone): the next `update` then
+   * behaves exactly as the exporting detector's next `update` would.
+   * Validates before changing anything: a malformed state throws a TypeError
+   * naming the field (prefixed with `path`, where the state sits in a larger
+   * snapshot) and leaves the detector as it was.
+   */
+  restoreState?(state: unknown, path?: string): void;
+
+  /**
+   * Identifies what the state depends on (the detector's kind and options):
+   * a state exported by a detector with another fingerprint must not be
+   * restored into this one. Two detectors with equal fingerprints accept
+   * each other's states.
+   */
+  stateFingerprint?(): string;
 }

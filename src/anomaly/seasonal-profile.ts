@@ -1,3 +1,7 @@
+import type { SeasonalProfileState } from './detector-state';
+import { readRecord } from '../slo/snapshot-reader';
+import { readTypedArray } from './state-reader';
+
 /**
  * A periodic profile (time of day, or hour of week) learned online: one
  * exponentially weighted offset per slot, read back with linear
@@ -108,6 +112,34 @@ export class SeasonalProfile {
   /** Adds `delta` to every learned slot (used to keep the profile centred on zero). */
   shift(delta: number): void {
     for (let s = 0; s < this.slots; s++) this.offsets[s] = (this.offsets[s] ?? 0) + delta;
+  }
+
+  /** Copies of the learned offsets and weights (see SeasonalProfileState). */
+  exportState(): SeasonalProfileState {
+    return { offsets: this.offsets.slice(), weights: this.weights.slice() };
+  }
+
+  /**
+   * Checks that `state` is a profile state with this profile's slot count;
+   * throws a TypeError naming the field (under `path`) otherwise. Changes nothing.
+   */
+  checkState(state: unknown, path: string): SeasonalProfileState {
+    const record = readRecord(state, path);
+    return {
+      offsets: readTypedArray(record, 'offsets', path, 'Float32Array', this.slots),
+      weights: readTypedArray(record, 'weights', path, 'Float32Array', this.slots),
+    };
+  }
+
+  /** Takes over a state `checkState` accepted (copied, never aliased). */
+  applyState(state: SeasonalProfileState): void {
+    this.offsets.set(state.offsets);
+    this.weights.set(state.weights);
+  }
+
+  /** checkState then applyState: all or nothing. */
+  restoreState(state: unknown, path = 'profile'): void {
+    this.applyState(this.checkState(state, path));
   }
 
   /** Mean offset over the slots learned so far (0 when none). */

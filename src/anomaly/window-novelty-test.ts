@@ -1,3 +1,7 @@
+import type { WindowNoveltyTestState } from './detector-state';
+import { malformed, readRecord } from '../slo/snapshot-reader';
+import { readIntegerIn, readReal, readTypedArray } from './state-reader';
+
 /** Number of equal-width bins the observed range is cut into. */
 const BINS = 5;
 /**
@@ -127,6 +131,68 @@ export class WindowNoveltyTest {
     }
     this.hypotheses.set(this.current, slot * BINS);
     this.lastMatched[slot] = this.stamp;
+  }
+
+  /** Copies of the whole test state (see WindowNoveltyTestState). */
+  exportState(): WindowNoveltyTestState {
+    return {
+      window: this.window.slice(),
+      next: this.next,
+      fill: this.fill,
+      min: this.min,
+      max: this.max,
+      hypotheses: this.hypotheses.slice(),
+      lastMatched: this.lastMatched.slice(),
+      stored: this.stored,
+      stamp: this.stamp,
+      current: this.current.slice(),
+    };
+  }
+
+  /**
+   * Checks that `state` fits this test (same window size and hypothesis
+   * count); throws a TypeError naming the field (under `path`) otherwise.
+   * Changes nothing.
+   */
+  checkState(state: unknown, path: string): WindowNoveltyTestState {
+    const record = readRecord(state, path);
+    const size = this.window.length;
+    const slots = this.lastMatched.length;
+    const min = readReal(record, 'min', path);
+    const max = readReal(record, 'max', path);
+    if (Number.isNaN(min)) malformed(`${path}.min`, 'a number or ±Infinity', min);
+    if (Number.isNaN(max)) malformed(`${path}.max`, 'a number or ±Infinity', max);
+    return {
+      window: readTypedArray(record, 'window', path, 'Float32Array', size),
+      next: readIntegerIn(record, 'next', path, 0, size - 1),
+      fill: readIntegerIn(record, 'fill', path, 0, size),
+      min,
+      max,
+      hypotheses: readTypedArray(record, 'hypotheses', path, 'Uint8Array', BINS * slots),
+      lastMatched: readTypedArray(record, 'lastMatched', path, 'Uint32Array', slots),
+      stored: readIntegerIn(record, 'stored', path, 0, slots),
+      stamp: readIntegerIn(record, 'stamp', path, 0, 0xffffffff),
+      current: readTypedArray(record, 'current', path, 'Uint8Array', BINS),
+    };
+  }
+
+  /** Takes over a state `checkState` accepted (copied, never aliased). */
+  applyState(state: WindowNoveltyTestState): void {
+    this.window.set(state.window);
+    this.next = state.next;
+    this.fill = state.fill;
+    this.min = state.min;
+    this.max = state.max;
+    this.hypotheses.set(state.hypotheses);
+    this.lastMatched.set(state.lastMatched);
+    this.stored = state.stored;
+    this.stamp = state.stamp;
+    this.current.set(state.current);
+  }
+
+  /** checkState then applyState: all or nothing. */
+  restoreState(state: unknown, path = 'novelty'): void {
+    this.applyState(this.checkState(state, path));
   }
 
   private histogram(): void {

@@ -56,6 +56,7 @@ export class BaselineModel {
   readonly exemplars: number;
   readonly recentIntervals: number;
   readonly emptyIntervalsToEndAnomaly: number;
+  private fingerprint: string | undefined;
 
   constructor(options: BaselineModelOptions) {
     const wanted = new Set(options.modelledSignals);
@@ -70,5 +71,24 @@ export class BaselineModel {
     if (!Number.isSafeInteger(this.emptyIntervalsToEndAnomaly) || this.emptyIntervalsToEndAnomaly < 1) {
       throw new RangeError(`emptyIntervalsToEndAnomaly must be an integer ≥ 1, got ${this.emptyIntervalsToEndAnomaly}`);
     }
+  }
+
+  /**
+   * What a key's saved state depends on: the modelled signals and, per
+   * signal, its detector's `stateFingerprint` (kind and options; `none` for
+   * a detector without one). Keys saved under another fingerprint must not
+   * be restored under this model. Exemplars, recent intervals and
+   * emptyIntervalsToEndAnomaly are left out: a restore adapts to them.
+   * Computed once, from one probe detector per modelled signal (built and
+   * dropped: a few KB once).
+   */
+  stateFingerprint(): string {
+    this.fingerprint ??= this.modelled
+      .map((s) => {
+        const signal = BASELINE_SIGNALS[s] as BaselineSignal;
+        return `${signal}:${this.createDetector(signal).stateFingerprint?.() ?? 'none'}`;
+      })
+      .join(';');
+    return this.fingerprint;
   }
 }

@@ -6,6 +6,9 @@ import { ExemplarSet } from './exemplar-set';
 import type { TraceIdSource } from './exemplar-set';
 import { LatencySketch } from './latency-sketch';
 import { RollupRing } from './rollup-ring';
+import type { BaselineSeriesState } from './baseline-state';
+import { fieldPath, readArray, readBoolean, readCount, readRecord, readString } from '../slo/snapshot-reader';
+import { readIntegerIn, readReal, readTypedArray } from '../anomaly/state-reader';
 
 /** What identifies a key; also its metric labels. */
 export interface BaselineKeyLabels {
@@ -13,6 +16,12 @@ export interface BaselineKeyLabels {
   readonly operation: string;
   /** `server`, `client`, `internal`, `producer`, `consumer` or `unspecified`. */
   readonly spanKind: string;
+}
+
+/** A series rebuilt from its state, and the signals whose detectors start cold (they had no state to restore). */
+export interface RestoredBaselineSeries {
+  readonly series: BaselineSeries;
+  readonly coldSignals: readonly BaselineSignal[];
 }
 
 /** Per-signal reading layout in `BaselineSeries.readings`: score, low, center, high. */
@@ -255,6 +264,109 @@ export class BaselineSeries {
   /** Trace ids (hex) of the last closed interval's slowest failed spans. Allocates. */
   slowestFailedTraceIds(): string[] {
     return this.closedSlowestFailed.traceIds();
+  }
+
+  // --- durable state ---------------------------------------------------------------
+
+  /**
+   * The whole key as copies (see BaselineSeriesState): the open interval's
+   * counts, sketch and exemplars, the last closed interval, the readings,
+   * the ring and each detector's own state (null for a detector without
+   * exportState: it will start cold). About 1.9 KB + the open sketch + the
+   * detectors through v8.serialize (16.9 KB for a default key).
+   */
+  exportState(): BaselineSeriesState {
+    return {
+      labels: { service: this.labels.service, operation: this.labels.operation, spanKind: this.labels.spanKind },
+      overflow: this.overflow,
+      openCount: this.count,
+      openErrors: this.errors,
+      openSketch: this.sketch.exportState(),
+      openSlowest: this.slowest.exportState(),
+      openSlowestFailed: this.slowestFailed.exportState(),
+      closedCount: this.closedCount,
+      closedEndMs: this.closedEndMs,
+      closedSlowest: this.closedSlowest.exportState(),
+      closedSlowestFailed: this.closedSlowestFailed.exportState(),
+      observed: this.observed.slice(),
+      readings: this.readings.slice(),
+      flags: this.flags.slice(),
+      emptyIntervals: this.emptyIntervals,
+      lastActiveMs: this.lastActiveMs,
+      ring: this.ring.exportState(),
+      detectors: this.detectors.map((detector) => (detector?.exportState === undefined ? null : detector.exportState())),
+    };
+  }
+
+  /**
+   * Rebuilds a key from `state` under `model` (which must have the same
+   * modelled signals and detector options as the exporting one: the
+   * engine's fingerprint checks it). All or nothing: a malformed state
+   * throws a TypeError naming the field (under `path`) and no series comes
+   * out. A modelled signal whose state is null, or whose detector has no
+   * restoreState, starts cold: its reading is cleared (no baseline, not
+   * anomalous), so an anomaly left open on it ends at the next close.
+   * A model with fewer exemplars or recent intervals keeps the slowest
+   * exemplars and the newest intervals.
+   */
+  static fromState(state: unknown, model: BaselineModel, path: string): RestoredBaselineSeries {
+    const record = readRecord(state, path);
+    const labelsRecord = readRecord(record.labels, fieldPath(path, 'labels'));
+    const labelsPath = fieldPath(path, 'labels');
+    const labels: BaselineKeyLabels = {
+      service: readString(labelsRecord, 'service', labelsPath),
+      operation: readString(labelsRecord, 'operation', labelsPath),
+      spanKind: readString(labelsRecord, 'spanKind', labelsPath),
+    };
+    const lastActiveMs = readReal(record, 'lastActiveMs', path);
+    const series = new BaselineSeries(labels, readBoolean(record, 'overflow', path), model, lastActiveMs);
+    // Everything is checked before the new series is touched; the detectors check their own states
+    // (and only touch the new series' detectors, which are thrown away with it on a failure).
+    const openSketch = series.sketch.checkState(record.openSketch, fieldPath(path, 'openSketch'));
+    const openSlowest = series.slowest.checkState(record.openSlowest, fieldPath(path, 'openSlowest'));
+    const openSlowestFailed = series.slowestFailed.checkState(record.openSlowestFailed, fieldPath(path, 'openSlowestFailed'));
+    const closedSlowest = series.closedSlowest.checkState(record.closedSlowest, fieldPath(path, 'closedSlowest'));
+    const closedSlowestFailed = series.closedSlowestFailed.checkState(record.closedSlowestFailed, fieldPath(path, 'closedSlowestFailed'));
+    const ring = series.ring.checkState(record.ring, fieldPath(path, 'ring'));
+    const observed = readTypedArray(record, 'observed', path, 'Float64Array', SIGNAL_COUNT);
+    const readings = readTypedArray(record, 'readings', path, 'Float64Array', SIGNAL_COUNT * READING_FIELDS);
+    const flags = readTypedArray(record, 'flags', path, 'Uint8Array', SIGNAL_COUNT);
+    const openCount = readCount(record, 'openCount', path);
+    const openErrors = readCount(record, 'openErrors', path);
+    const closedCount = readCount(record, 'closedCount', path);
+    const closedEndMs = readReal(record, 'closedEndMs', path);
+    const emptyIntervals = readIntegerIn(record, 'emptyIntervals', path, 0, Number.MAX_SAFE_INTEGER);
+    const detectorStates = readArray(record, 'detectors', path);
+    if (detectorStates.length !== SIGNAL_COUNT) {
+      throw new TypeError(`${fieldPath(path, 'detectors')}: expected ${SIGNAL_COUNT} entries (one per signal), got ${detectorStates.length}`);
+    }
+    const coldSignals: BaselineSignal[] = [];
+    series.observed.set(observed);
+    series.readings.set(readings);
+    series.flags.set(flags);
+    for (const s of model.modelled) {
+      const detector = series.detectors[s]!;
+      const detectorState = detectorStates[s];
+      if (detectorState === null || detectorState === undefined || detector.restoreState === undefined) {
+        coldSignals.push(BASELINE_SIGNALS[s] as BaselineSignal);
+        series.flags[s] = 0;
+        series.readings.fill(0, s * READING_FIELDS, (s + 1) * READING_FIELDS);
+        continue;
+      }
+      detector.restoreState(detectorState, `${fieldPath(path, 'detectors')}[${s}]`);
+    }
+    series.sketch.applyState(openSketch);
+    series.slowest.applyState(openSlowest);
+    series.slowestFailed.applyState(openSlowestFailed);
+    series.closedSlowest.applyState(closedSlowest);
+    series.closedSlowestFailed.applyState(closedSlowestFailed);
+    series.ring.applyState(ring);
+    series.count = openCount;
+    series.errors = openErrors;
+    series.closedCount = closedCount;
+    series.closedEndMs = closedEndMs;
+    series.emptyIntervals = emptyIntervals;
+    return { series, coldSignals };
   }
 
   /** The signal's name, for callers holding an index. */

@@ -1,7 +1,13 @@
+import type { ExemplarSetState } from './baseline-state';
+import { readRecord, readStringArray } from '../slo/snapshot-reader';
+import { readTypedArray } from '../anomaly/state-reader';
+
 /** A trace id as adapters have it: OTLP's 16 bytes, or the SDK's 32 lower-case hex characters. */
 export type TraceIdSource = Uint8Array | string | undefined;
 
 const TRACE_ID_BYTES = 16;
+/** Largest capacity. */
+const MAX_EXEMPLARS = 10;
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /**
@@ -27,7 +33,7 @@ export class ExemplarSet {
   private minSlot = 0;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 0 || capacity > 10) throw new RangeError(`ExemplarSet capacity must be an integer in [0, 10], got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_EXEMPLARS) throw new RangeError(`ExemplarSet capacity must be an integer in [0, 10], got ${capacity}`);
     this.capacity = capacity;
     this.durations = new Float64Array(capacity);
     this.bytes = new Uint8Array(capacity * TRACE_ID_BYTES);
@@ -72,6 +78,40 @@ export class ExemplarSet {
     this.minSlot = 0;
     // Drop references to SDK strings so a quiet key does not pin them.
     this.hexes.fill(undefined);
+  }
+
+  /** The kept spans in slot order, trace ids as hex (see ExemplarSetState). Allocates. */
+  exportState(): ExemplarSetState {
+    const traceIds: string[] = [];
+    for (let slot = 0; slot < this.size; slot++) traceIds.push(this.hexes[slot] ?? this.hexOfBytes(slot));
+    return { durations: this.durations.slice(0, this.size), traceIds };
+  }
+
+  /** Checks a state without changing anything; throws a TypeError naming the field under `path`. */
+  checkState(state: unknown, path: string): ExemplarSetState {
+    const record = readRecord(state, path);
+    const durations = readTypedArray(record, 'durations', path, 'Float64Array', { max: MAX_EXEMPLARS });
+    const traceIds = readStringArray(record, 'traceIds', path);
+    if (traceIds.length !== durations.length) {
+      throw new TypeError(`${path}.traceIds: expected ${durations.length} trace ids (one per duration), got ${traceIds.length}`);
+    }
+    return { durations, traceIds };
+  }
+
+  /**
+   * Replaces the contents by a checked state, offered in its slot order:
+   * with the same capacity the set is as it was (same slots, same reading
+   * order); with a smaller one it keeps the slowest. Trace ids come back as
+   * hex strings (the form `traceIds()` returns anyway).
+   */
+  applyState(state: ExemplarSetState): void {
+    this.clear();
+    for (let i = 0; i < state.durations.length; i++) this.offer(state.durations[i] as number, state.traceIds[i]);
+  }
+
+  /** checkState then applyState: all or nothing. */
+  restoreState(state: unknown, path = 'exemplars'): void {
+    this.applyState(this.checkState(state, path));
   }
 
   private findMinSlot(): number {

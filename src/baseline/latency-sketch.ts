@@ -1,4 +1,7 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+import type { LatencySketchState } from './baseline-state';
+import { fieldPath, malformed, readBoolean, readCount, readRecord } from '../slo/snapshot-reader';
+import { readReal, readTypedArray } from '../anomaly/state-reader';
 
 /**
  * Relative accuracy of every latency quantile slowatch reports: a quantile
@@ -20,6 +23,27 @@ export const LATENCY_BIN_LIMIT = 512;
 
 /** Upper bound on the bytes one sketch's bins take (plus about 300 B of objects around them). */
 export const LATENCY_SKETCH_MAX_BIN_BYTES = LATENCY_BIN_LIMIT * 8;
+
+/**
+ * The fields of the library's CollapsingLowestDenseStore that make up its
+ * contents (public in its typings; `isCollapsed` on the collapsing store).
+ * The library's own protobuf encoding (`toProto` / `fromProto`) is not used
+ * for snapshots: `fromProto` rebuilds a plain, non-collapsing DDSketch and
+ * drops min and max, so a restored sketch would behave differently.
+ */
+interface DenseStoreLayout {
+  bins: number[];
+  offset: number;
+  minKey: number;
+  maxKey: number;
+  count: number;
+  isCollapsed: boolean;
+}
+
+/** A bin key (an integer), or the ±Infinity an empty store holds. */
+function isKeyOrUnset(key: number): boolean {
+  return Number.isInteger(key) || key === Number.POSITIVE_INFINITY || key === Number.NEGATIVE_INFINITY;
+}
 
 /**
  * The latency distribution of one key over one interval, in milliseconds.
@@ -70,5 +94,85 @@ export class LatencySketch {
   /** Forgets every value. */
   reset(): void {
     this.sketch = undefined;
+  }
+
+  /**
+   * The sketch's contents as copies (see LatencySketchState); null when it
+   * holds nothing (a quiet interval keeps no bins, nor does its state).
+   */
+  exportState(): LatencySketchState | null {
+    const sketch = this.sketch;
+    if (sketch === undefined) return null;
+    const store = sketch.store as unknown as DenseStoreLayout;
+    return {
+      bins: Float64Array.from(store.bins),
+      offset: store.offset,
+      minKey: store.minKey,
+      maxKey: store.maxKey,
+      storeCount: store.count,
+      collapsed: store.isCollapsed,
+      zeroCount: sketch.zeroCount,
+      count: sketch.count,
+      sum: sketch.sum,
+      min: sketch.min,
+      max: sketch.max,
+    };
+  }
+
+  /** Checks a state (or null) without changing anything; throws a TypeError naming the field under `path`. */
+  checkState(state: unknown, path: string): LatencySketchState | null {
+    if (state === null) return null;
+    const record = readRecord(state, path);
+    const bins = readTypedArray(record, 'bins', path, 'Float64Array', { max: LATENCY_BIN_LIMIT });
+    for (let i = 0; i < bins.length; i++) {
+      if (!((bins[i] as number) >= 0 && (bins[i] as number) < Number.POSITIVE_INFINITY)) malformed(`${fieldPath(path, 'bins')}[${i}]`, 'a count >= 0', bins[i]);
+    }
+    const key = (name: string): number => {
+      const value = readReal(record, name, path);
+      if (!isKeyOrUnset(value)) malformed(fieldPath(path, name), 'an integer bin key or ±Infinity', value);
+      return value;
+    };
+    const offset = readReal(record, 'offset', path);
+    if (!Number.isInteger(offset)) malformed(fieldPath(path, 'offset'), 'an integer', offset);
+    return {
+      bins,
+      offset,
+      minKey: key('minKey'),
+      maxKey: key('maxKey'),
+      storeCount: readCount(record, 'storeCount', path),
+      collapsed: readBoolean(record, 'collapsed', path),
+      zeroCount: readCount(record, 'zeroCount', path),
+      count: readCount(record, 'count', path),
+      sum: readReal(record, 'sum', path),
+      min: readReal(record, 'min', path),
+      max: readReal(record, 'max', path),
+    };
+  }
+
+  /** Takes over a checked state (null empties the sketch). The bins are copied. */
+  applyState(state: LatencySketchState | null): void {
+    if (state === null) {
+      this.sketch = undefined;
+      return;
+    }
+    this.sketch = undefined;
+    const sketch = this.bins();
+    const store = sketch.store as unknown as DenseStoreLayout;
+    store.bins = Array.from(state.bins);
+    store.offset = state.offset;
+    store.minKey = state.minKey;
+    store.maxKey = state.maxKey;
+    store.count = state.storeCount;
+    store.isCollapsed = state.collapsed;
+    sketch.zeroCount = state.zeroCount;
+    sketch.count = state.count;
+    sketch.sum = state.sum;
+    sketch.min = state.min;
+    sketch.max = state.max;
+  }
+
+  /** checkState then applyState: all or nothing. */
+  restoreState(state: unknown, path = 'sketch'): void {
+    this.applyState(this.checkState(state, path));
   }
 }

@@ -1,3 +1,6 @@
+import type { RollupRingState } from './baseline-state';
+import { readRecord } from '../slo/snapshot-reader';
+import { readTypedArray } from '../anomaly/state-reader';
 import { SIGNAL_COUNT } from './baseline-signal';
 
 /**
@@ -66,6 +69,49 @@ export class RollupRing {
 
   valueAt(age: number, signalIndex: number): number {
     return age < this.filled ? (this.values[this.slotOf(age) * SIGNAL_COUNT + signalIndex] as number) : Number.NaN;
+  }
+
+  /** The held intervals, oldest first, as copies (see RollupRingState). */
+  exportState(): RollupRingState {
+    const n = this.filled;
+    const endMs = new Float64Array(n);
+    const counts = new Uint32Array(n);
+    const values = new Float32Array(n * SIGNAL_COUNT);
+    for (let i = 0; i < n; i++) {
+      const slot = this.slotOf(n - 1 - i);
+      endMs[i] = this.endMs[slot] as number;
+      counts[i] = this.counts[slot] as number;
+      values.set(this.values.subarray(slot * SIGNAL_COUNT, (slot + 1) * SIGNAL_COUNT), i * SIGNAL_COUNT);
+    }
+    return { endMs, counts, values };
+  }
+
+  /** Checks a state without changing anything; throws a TypeError naming the field under `path`. */
+  checkState(state: unknown, path: string): RollupRingState {
+    const record = readRecord(state, path);
+    const endMs = readTypedArray(record, 'endMs', path, 'Float64Array', { max: 10_000 });
+    return {
+      endMs,
+      counts: readTypedArray(record, 'counts', path, 'Uint32Array', endMs.length),
+      values: readTypedArray(record, 'values', path, 'Float32Array', endMs.length * SIGNAL_COUNT),
+    };
+  }
+
+  /**
+   * Replaces the contents by a checked state, pushed oldest first: a ring
+   * of another length keeps the newest intervals that fit.
+   */
+  applyState(state: RollupRingState): void {
+    this.next = 0;
+    this.filled = 0;
+    for (let i = 0; i < state.endMs.length; i++) {
+      this.push(state.endMs[i] as number, state.counts[i] as number, state.values.subarray(i * SIGNAL_COUNT, (i + 1) * SIGNAL_COUNT));
+    }
+  }
+
+  /** checkState then applyState: all or nothing. */
+  restoreState(state: unknown, path = 'ring'): void {
+    this.applyState(this.checkState(state, path));
   }
 
   /** The last `n` values of one signal, oldest first, with null for intervals that had none. Allocates. */

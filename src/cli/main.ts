@@ -9,6 +9,7 @@ import { addRegressCommand } from './regress-command';
 import { addRecommendationsCommand } from './recommendations-command';
 import { addRulesCommand } from './rules-command';
 import { addDashboardsCommand } from './dashboards-command';
+import { addReportCommand } from './report-command';
 import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
 import type { LogLevel } from '../logging/logger';
 import { loadConfig } from '../config/load-config';
@@ -48,6 +49,7 @@ export function createProgram(): Command {
   addRecommendationsCommand(program);
   addRulesCommand(program);
   addDashboardsCommand(program);
+  addReportCommand(program);
 
   return program;
 }

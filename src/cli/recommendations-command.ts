@@ -1,6 +1,7 @@
 import type { Command, CommanderError } from 'commander';
 import type { Recommendation } from '../recommend/recommendation';
 import type { TextOutput } from './validate-command';
+import { processExitHooks } from './process-exit-hooks';
 
 /*
  * `slowatch recommendations`: asks a running agent or gateway (its `web`
@@ -258,12 +259,7 @@ export function addRecommendationsCommand(program: Command, overrides: Partial<R
     stdout: overrides.stdout ?? process.stdout,
     stderr: overrides.stderr ?? process.stderr,
     ...(overrides.fetch !== undefined && { fetch: overrides.fetch }),
-    setExitCode:
-      overrides.setExitCode ??
-      ((code: number) => {
-        process.exitCode = code;
-      }),
-    exit: overrides.exit ?? ((code: number) => process.exit(code)),
+    ...processExitHooks(overrides),
   };
   program
     .command('recommendations')

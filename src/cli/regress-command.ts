@@ -8,6 +8,7 @@ import { describeChange, formatRegressReport, regressJsonReport } from '../ci/re
 import type { RegressSettings } from '../ci/regress-report';
 import { DEFAULT_MAX_P_VALUE, DEFAULT_MIN_MAGNITUDE, DEFAULT_WINDOW_LENGTH } from '../stats/changepoint/detect-change-points';
 import type { TextOutput } from './validate-command';
+import { processExitHooks } from './process-exit-hooks';
 
 /** Exit codes of `slowatch regress`. */
 export const REGRESS_EXIT = {
@@ -162,12 +163,7 @@ export function addRegressCommand(program: Command, overrides: Partial<RegressPr
     stdout: overrides.stdout ?? process.stdout,
     stderr: overrides.stderr ?? process.stderr,
     cwd: overrides.cwd ?? (() => process.cwd()),
-    setExitCode:
-      overrides.setExitCode ??
-      ((code: number) => {
-        process.exitCode = code;
-      }),
-    exit: overrides.exit ?? ((code: number) => process.exit(code)),
+    ...processExitHooks(overrides),
   };
   program
     .command('regress')

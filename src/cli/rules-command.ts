@@ -15,6 +15,7 @@ import { parseSlothAlertWindows } from '../rules/sloth-alert-windows';
 import type { SlothAlertWindows } from '../rules/sloth-alert-windows';
 import { parseSlothSpec } from '../rules/sloth-spec';
 import type { TextOutput } from './validate-command';
+import { processExitHooks } from './process-exit-hooks';
 
 /** Exit codes of `slowatch rules`. */
 export const RULES_EXIT = {
@@ -162,12 +163,7 @@ export function addRulesCommand(program: Command, overrides: Partial<RulesProces
     stderr: overrides.stderr ?? process.stderr,
     cwd: overrides.cwd ?? (() => process.cwd()),
     env: overrides.env ?? process.env,
-    setExitCode:
-      overrides.setExitCode ??
-      ((code: number) => {
-        process.exitCode = code;
-      }),
-    exit: overrides.exit ?? ((code: number) => process.exit(code)),
+    ...processExitHooks(overrides),
   };
   program
     .command('rules')

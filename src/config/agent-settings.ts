@@ -14,9 +14,12 @@ import type { RecommendProcessorSettings } from '../../processors/recommend/conf
 import { recommendLinkIssues } from '../../processors/recommend/recommend-links';
 import { webExtensionFactory } from '../../extensions/web/config';
 import type { WebExtensionSettings } from '../../extensions/web/config';
+import { storageExtensionFactory } from '../../extensions/storage/config';
+import type { StorageExtensionSettings } from '../../extensions/storage/config';
 import type { LogLevel } from '../logging/logger';
 import { settingsOf } from './component-factory';
 import { ConfigError } from './config-error';
+import { BUILT_IN_DEFAULTS_SOURCE } from './built-in-config';
 import type { LoadedConfig } from './load-config';
 import type { SlowatchConfig } from './slowatch-config';
 
@@ -42,6 +45,29 @@ export interface AgentSettings {
    * /metrics, on the metrics port).
    */
   readonly web?: WebExtensionSettings;
+  /**
+   * The `storage` extension of service.extensions: the agent restores its
+   * engines from this store before the SDK starts and writes their state
+   * there; undefined when there is none (the agent keeps nothing on disk).
+   */
+  readonly storage?: StorageExtensionSettings;
+  /**
+   * The component ids as the file names them: the storage extension keys
+   * each engine's snapshot by its processor id (`slo/<id>`, `baseline/<id>`…),
+   * as the gateway does, and names itself by its own id in log lines.
+   */
+  readonly ids: AgentComponentIds;
+}
+
+/** The ids of the components the agent runs; one per type at most. */
+export interface AgentComponentIds {
+  readonly slo: string;
+  readonly baseline?: string;
+  readonly anomaly?: string;
+  readonly regression?: string;
+  readonly recommend?: string;
+  readonly web?: string;
+  readonly storage?: string;
 }
 
 /**
@@ -49,6 +75,12 @@ export interface AgentSettings {
  * one SLO engine and one /metrics endpoint, so it accepts exactly one slo
  * processor across the traces pipelines and at most one prometheus exporter;
  * anything else is a ConfigError (the gateway will not have that limit).
+ *
+ * On the built-in defaults (no file) the agent runs the slo processor and the
+ * Prometheus endpoint only: the defaults are the gateway's, and an
+ * application should not get trace buffers, profiles, a web server or a
+ * database file in its process without asking. Everything else, the
+ * `storage` and `web` extensions included, is opt-in through a file.
  */
 export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   const { config, source } = loaded;
@@ -68,13 +100,15 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   }
   const [sloId] = sloIds;
   const slo = sloId === undefined ? undefined : settingsOf(config.processors[sloId], sloProcessorFactory);
-  if (problems.length > 0 || slo === undefined) {
+  if (problems.length > 0 || sloId === undefined || slo === undefined) {
     throw new ConfigError(problems.map((message) => ({ path: 'service.pipelines', message, file: source })));
   }
-  const baselineIds = componentIdsInPipelines(config, 'traces', 'processors', baselineProcessorFactory.type);
-  const anomalyIds = componentIdsInPipelines(config, 'traces', 'processors', anomalyProcessorFactory.type);
-  const regressionIds = componentIdsInPipelines(config, 'traces', 'processors', regressionProcessorFactory.type);
-  const recommendIds = componentIdsInPipelines(config, 'traces', 'processors', recommendProcessorFactory.type);
+  const onDefaults = source === BUILT_IN_DEFAULTS_SOURCE;
+  const optional = (type: string): string[] => (onDefaults ? [] : componentIdsInPipelines(config, 'traces', 'processors', type));
+  const baselineIds = optional(baselineProcessorFactory.type);
+  const anomalyIds = optional(anomalyProcessorFactory.type);
+  const regressionIds = optional(regressionProcessorFactory.type);
+  const recommendIds = optional(recommendProcessorFactory.type);
   for (const [ids, type] of [
     [baselineIds, baselineProcessorFactory.type],
     [anomalyIds, anomalyProcessorFactory.type],
@@ -83,9 +117,15 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   ] as const) {
     if (ids.length > 1) problems.push(`the agent runs at most one ${type} processor, found ${ids.length} in the traces pipelines: ${ids.join(', ')}`);
   }
-  const linkIssues = [...anomalyLinkIssues(config), ...recommendLinkIssues(config)].map((issue) => ({ ...issue, file: source }));
-  if (problems.length > 0 || linkIssues.length > 0) {
-    throw new ConfigError([...problems.map((message) => ({ path: 'service.pipelines', message, file: source })), ...linkIssues]);
+  const linkIssues = (onDefaults ? [] : [...anomalyLinkIssues(config), ...recommendLinkIssues(config)]).map((issue) => ({ ...issue, file: source }));
+  // One store: two would each restore into, and write from, the same engines.
+  const storageIds = onDefaults ? [] : config.service.extensions.filter((id) => config.extensions[id]?.type === storageExtensionFactory.type);
+  const extensionIssues =
+    storageIds.length > 1
+      ? [{ path: 'service.extensions', message: `the agent keeps one store, found ${storageIds.length} storage extensions: ${storageIds.join(', ')}`, file: source }]
+      : [];
+  if (problems.length > 0 || linkIssues.length > 0 || extensionIssues.length > 0) {
+    throw new ConfigError([...problems.map((message) => ({ path: 'service.pipelines', message, file: source })), ...linkIssues, ...extensionIssues]);
   }
   const [baselineId] = baselineIds;
   const [anomalyId] = anomalyIds;
@@ -97,11 +137,23 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
   const prometheus = prometheusId === undefined ? undefined : settingsOf(config.exporters[prometheusId], prometheusExporterFactory);
   const [recommendId] = recommendIds;
   const recommend = recommendId === undefined ? undefined : settingsOf(config.processors[recommendId], recommendProcessorFactory);
-  const webId = config.service.extensions.find((id) => config.extensions[id]?.type === webExtensionFactory.type);
+  const webId = onDefaults ? undefined : config.service.extensions.find((id) => config.extensions[id]?.type === webExtensionFactory.type);
   const web = webId === undefined ? undefined : settingsOf(config.extensions[webId], webExtensionFactory);
+  const [storageId] = storageIds;
+  const storage = storageId === undefined ? undefined : settingsOf(config.extensions[storageId], storageExtensionFactory);
   const logLevel = config.service.logLevel;
+  const ids: AgentComponentIds = {
+    slo: sloId,
+    ...(baselineId !== undefined && { baseline: baselineId }),
+    ...(anomalyId !== undefined && { anomaly: anomalyId }),
+    ...(regressionId !== undefined && { regression: regressionId }),
+    ...(recommendId !== undefined && { recommend: recommendId }),
+    ...(webId !== undefined && { web: webId }),
+    ...(storageId !== undefined && { storage: storageId }),
+  };
   return {
     slo,
+    ids,
     ...(prometheus !== undefined && { prometheus }),
     ...(logLevel !== undefined && { logLevel }),
     ...(baseline !== undefined && { baseline }),
@@ -109,6 +161,7 @@ export function agentSettingsFrom(loaded: LoadedConfig): AgentSettings {
     ...(regression !== undefined && { regression }),
     ...(recommend !== undefined && { recommend }),
     ...(web !== undefined && { web }),
+    ...(storage !== undefined && { storage }),
   };
 }
 

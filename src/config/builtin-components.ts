@@ -8,6 +8,7 @@ import { recommendProcessorFactory } from '../../processors/recommend/config';
 import { otlpReceiverFactory } from '../../receivers/otlp/config';
 import { healthCheckExtensionFactory } from '../../extensions/health-check/config';
 import { webExtensionFactory } from '../../extensions/web/config';
+import { storageExtensionFactory } from '../../extensions/storage/config';
 import { otlpExporterFactory } from '../../exporters/otlp/config';
 import { debugExporterFactory } from '../../exporters/debug/config';
 import { fileExporterFactory } from '../../exporters/file/config';
@@ -35,4 +36,5 @@ export const builtInComponents = new ComponentRegistry([
   otlpReceiverFactory,
   healthCheckExtensionFactory,
   webExtensionFactory,
+  storageExtensionFactory,
 ]);

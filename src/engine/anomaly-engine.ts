@@ -3,6 +3,11 @@ import { BASELINE_SIGNALS, SIGNAL_COUNT, SIGNAL_INFO, SignalIndex } from '../bas
 import type { BaselineSeries } from '../baseline/baseline-series';
 import type { AnomalyEvent } from './anomaly-event';
 import type { BaselineEngine, BaselineListener } from './baseline-engine';
+import type { AnomalyEngineState, AnomalyEventState, OpenAnomalyState } from './anomaly-engine-state';
+import { ANOMALY_ENGINE_STATE_FORMAT, eventFromState, eventToState, parseAnomalyEvent, parseKeyLabels, parseSignal } from './anomaly-engine-state';
+import type { StateRestoreSummary } from './state-restore-summary';
+import { fieldPath, malformed, readArray, readInteger, readRecord, readString } from '../slo/snapshot-reader';
+import { readReal } from '../anomaly/state-reader';
 
 export interface AnomalyEngineOptions {
   /** Signals whose anomalies are reported; each must be modelled by the baseline. @default every modelled signal */
@@ -37,11 +42,16 @@ const DEFAULT_EVIDENCE_INTERVALS = 10;
  *
  * Memory: the ring (≤ maxRecentEvents events of ~1 KB with their evidence)
  * and 48 B per key while it has an open anomaly.
+ *
+ * Durable state: `exportState` / `restoreState` carry the open anomalies
+ * and the ring across a restart (see AnomalyEngineState); restored after
+ * the baseline, open anomalies re-link to their keys by labels.
  */
 export class AnomalyEngine implements BaselineListener {
   /** The watched signals, in BASELINE_SIGNALS order. */
   readonly signals: readonly BaselineSignal[];
   private readonly watched: readonly number[];
+  private readonly baseline: BaselineEngine;
   private readonly intervalMs: number;
   private readonly maxRecentEvents: number;
   private readonly evidenceIntervals: number;
@@ -70,6 +80,7 @@ export class AnomalyEngine implements BaselineListener {
       watched.push(s);
     }
     this.watched = watched;
+    this.baseline = baseline;
     this.signals = watched.map((s) => BASELINE_SIGNALS[s] as BaselineSignal);
     this.intervalMs = baseline.intervalMs;
     this.maxRecentEvents = options.maxRecentEvents ?? DEFAULT_MAX_RECENT_EVENTS;
@@ -129,6 +140,128 @@ export class AnomalyEngine implements BaselineListener {
     const first = (this.ringNext - this.ringSize + this.maxRecentEvents) % this.maxRecentEvents;
     for (let i = 0; i < this.ringSize; i++) out.push(this.ring[(first + i) % this.maxRecentEvents] as AnomalyEvent);
     return out;
+  }
+
+  // --- durable state ---------------------------------------------------------------
+
+  /**
+   * The open anomalies (key, signal, start, and the start event as evidence
+   * while the recent ring still holds it) and the recent events, as
+   * structured-clone-able copies (see AnomalyEngineState). Export it in the
+   * same tick as the baseline's state, so the two agree.
+   */
+  exportState(): AnomalyEngineState {
+    const events = this.recentEvents();
+    const open: OpenAnomalyState[] = [];
+    for (const [series, starts] of this.open) {
+      for (const s of this.watched) {
+        const startedAtMs = starts[s] as number;
+        if (Number.isNaN(startedAtMs)) continue;
+        const signal = BASELINE_SIGNALS[s] as BaselineSignal;
+        const { service, operation, spanKind } = series.labels;
+        const start = events.find(
+          (e) =>
+            e.edge === 'start' &&
+            e.signal === signal &&
+            e.startedAtMs === startedAtMs &&
+            e.key.service === service &&
+            e.key.operation === operation &&
+            e.key.spanKind === spanKind,
+        );
+        open.push({ key: { ...series.labels }, signal, startedAtMs, evidence: start === undefined ? null : eventToState(start) });
+      }
+    }
+    return {
+      format: ANOMALY_ENGINE_STATE_FORMAT,
+      intervalMs: this.intervalMs,
+      baselineFingerprint: this.baseline.model.stateFingerprint(),
+      open,
+      recentEvents: events.map(eventToState),
+    };
+  }
+
+  /**
+   * Takes over a state `exportState` returned, after the baseline engine's
+   * restoreState. The recent events come back (the newest `maxRecentEvents`;
+   * not delivered or counted again). Each open anomaly is re-linked to its
+   * restored key, so no second start fires and its end is reported when the
+   * detector ends it. One that cannot resume (its key was not restored, the
+   * signal is no longer watched, the interval or the baseline model changed)
+   * ends now: an end event (observed null, 0 spans, the start's band) is
+   * reported, so it is not left open forever in what the events recorded.
+   *
+   * A state of another format throws; a malformed one throws a TypeError
+   * naming the field before anything changes. `restored` counts re-linked
+   * anomalies, `skipped` the ones ended at restore.
+   */
+  restoreState(state: unknown): StateRestoreSummary {
+    const path = 'anomalyState';
+    const record = readRecord(state, path);
+    if (record.format !== ANOMALY_ENGINE_STATE_FORMAT) malformed(fieldPath(path, 'format'), `format ${ANOMALY_ENGINE_STATE_FORMAT}`, record.format);
+    const intervalMs = readInteger(record, 'intervalMs', path, 1);
+    const baselineFingerprint = readString(record, 'baselineFingerprint', path);
+    const eventsPath = fieldPath(path, 'recentEvents');
+    const events = readArray(record, 'recentEvents', path).map((e, i) => parseAnomalyEvent(e, `${eventsPath}[${i}]`));
+    const openPath = fieldPath(path, 'open');
+    const open = readArray(record, 'open', path).map((value, i): OpenAnomalyState => {
+      const at = `${openPath}[${i}]`;
+      const entry = readRecord(value, at);
+      const startedAtMs = readReal(entry, 'startedAtMs', at);
+      if (!Number.isFinite(startedAtMs)) malformed(fieldPath(at, 'startedAtMs'), 'a finite number', startedAtMs);
+      return {
+        key: parseKeyLabels(entry.key, fieldPath(at, 'key')),
+        signal: parseSignal(entry, 'signal', at),
+        startedAtMs,
+        evidence: entry.evidence === null ? null : parseAnomalyEvent(entry.evidence, fieldPath(at, 'evidence')),
+      };
+    });
+
+    // Everything checked: from here on nothing throws.
+    const kept = events.slice(Math.max(0, events.length - this.maxRecentEvents));
+    this.ring.fill(undefined);
+    kept.forEach((e, i) => (this.ring[i] = eventFromState(e)));
+    this.ringSize = kept.length;
+    this.ringNext = kept.length % this.maxRecentEvents;
+    const reasons: string[] = [];
+    if (kept.length < events.length) reasons.push(`anomaly: the ${events.length - kept.length} oldest recent events are dropped (max_recent_events ${this.maxRecentEvents})`);
+
+    const mismatch =
+      intervalMs !== this.intervalMs
+        ? `the interval changed (${intervalMs} ms, now ${this.intervalMs} ms)`
+        : baselineFingerprint !== this.baseline.model.stateFingerprint()
+          ? 'the baseline model changed (modelled signals or detector options)'
+          : undefined;
+    let restored = 0;
+    let skipped = 0;
+    const orphans: OpenAnomalyState[] = [];
+    for (const entry of open) {
+      const s = SignalIndex[entry.signal];
+      const series = mismatch === undefined ? this.baseline.seriesFor(entry.key) : undefined;
+      const name = `${entry.key.service} ${JSON.stringify(entry.key.operation)} (${entry.key.spanKind}) ${entry.signal}`;
+      if (series === undefined || !this.watched.includes(s)) {
+        reasons.push(
+          `anomaly on ${name} ends at restore: ${mismatch ?? (series === undefined ? 'its baseline key was not restored' : 'the signal is no longer watched')}`,
+        );
+        orphans.push(entry);
+        skipped++;
+        continue;
+      }
+      let starts = this.open.get(series);
+      if (starts === undefined) {
+        starts = new Float64Array(SIGNAL_COUNT).fill(Number.NaN);
+        this.open.set(series, starts);
+      }
+      if (!Number.isNaN(starts[s]!)) {
+        reasons.push(`anomaly on ${name} is saved twice: the later entry is dropped`);
+        skipped++;
+        continue;
+      }
+      starts[s] = entry.startedAtMs;
+      restored++;
+    }
+    const endMs = Number.isNaN(this.baseline.restoredAtMs) ? this.baseline.openIntervalEndMs - this.intervalMs : this.baseline.restoredAtMs;
+    for (const orphan of orphans) this.report(orphanEnd(orphan, Math.max(endMs, orphan.startedAtMs)));
+    return { restored, skipped, reasons };
   }
 
   // --- BaselineListener ------------------------------------------------------------
@@ -201,6 +334,26 @@ export class AnomalyEngine implements BaselineListener {
       }
     }
   }
+}
+
+/** The end of an anomaly that cannot resume after a restart: no value, the band it started against. */
+function orphanEnd(open: OpenAnomalyState, atMs: number): AnomalyEvent {
+  const evidence: AnomalyEventState | null = open.evidence;
+  return {
+    edge: 'end',
+    key: open.key,
+    signal: open.signal,
+    unit: SIGNAL_INFO[SignalIndex[open.signal]]!.unit,
+    atMs,
+    startedAtMs: open.startedAtMs,
+    endedAtMs: atMs,
+    observed: null,
+    expected: evidence?.expected ?? undefined,
+    score: 0,
+    spanCount: 0,
+    traceIds: [],
+    recent: [],
+  };
 }
 
 /** For errors, the failed spans are the evidence; when the interval had none, its slowest spans. */

@@ -8,6 +8,12 @@ import { SPAN_KIND_LABELS } from './span-kind-names';
 import { OVERFLOW_LABEL_VALUE } from './bounded-series-index';
 import { OperationNamer, isAvailabilityBad } from './span-semantics';
 import { OtlpSpanKind } from './span-sample';
+import type { BaselineKeyLabels } from '../baseline/baseline-series';
+import type { BaselineEngineState } from './baseline-engine-state';
+import { BASELINE_ENGINE_STATE_FORMAT } from './baseline-engine-state';
+import type { StateRestoreSummary } from './state-restore-summary';
+import { fieldPath, malformed, readArray, readInteger, readRecord, readString } from '../slo/snapshot-reader';
+import { readReal } from '../anomaly/state-reader';
 
 /** Told about every key at every interval close; the anomaly engine is one. */
 export interface BaselineListener {
@@ -72,6 +78,12 @@ const DEFAULT_IDLE_MS = 24 * 60 * 60_000;
  * skippedIntervals; the detectors just see a jump in time. A key without
  * spans while the process runs normally is closed by the timer every
  * interval and does get its real zero throughput.
+ *
+ * Durable state: `exportState` / `restoreState` carry every key (open
+ * interval, ring, readings, detectors) across a restart, checked against
+ * the interval and the model's fingerprint (see BaselineEngineState). An
+ * interval the process was partly down for gets its throughput over the
+ * time it was observed, so a restart is not read as a traffic drop.
  */
 export class BaselineEngine {
   readonly intervalMs: number;
@@ -89,6 +101,14 @@ export class BaselineEngine {
   private openEndMs: number;
   private skipped = 0;
   private evicted = 0;
+  /**
+   * Intervals only partly observed because the process was down for part
+   * of them (set by restoreState, ≤ 2 entries, dropped once closed): their
+   * throughput is the count over the observed time, not over the interval,
+   * so a restart does not read as a traffic drop.
+   */
+  private partial: { endMs: number; observedMs: number }[] = [];
+  private restoredAt = Number.NaN;
 
   constructor(options: BaselineEngineOptions) {
     this.clock = options.clock;
@@ -174,11 +194,148 @@ export class BaselineEngine {
     this.index.forEach(visit);
   }
 
+  /** The key with these labels (the overflow key for `__overflow__` labels), if held. Never creates one. */
+  seriesFor(labels: BaselineKeyLabels): BaselineSeries | undefined {
+    if (labels.spanKind === OVERFLOW_LABEL_VALUE) {
+      const overflow = this.index.overflowState;
+      return overflow !== undefined && labels.service === OVERFLOW_LABEL_VALUE && labels.operation === OVERFLOW_LABEL_VALUE ? overflow : undefined;
+    }
+    const kind = SPAN_KIND_LABELS.indexOf(labels.spanKind);
+    return kind < 0 ? undefined : this.index.find(labels.service, kind, labels.operation);
+  }
+
+  /** The clock's time at the last restoreState call; NaN when none. */
+  get restoredAtMs(): number {
+    return this.restoredAt;
+  }
+
+  // --- durable state ---------------------------------------------------------------
+
+  /**
+   * Every key's state (open interval included) with the interval and the
+   * model's fingerprint, as structured-clone-able copies (see
+   * BaselineEngineState for the size: ≈ 17 KB per default key). O(keys);
+   * call it between roll-ups (it never closes an interval).
+   */
+  exportState(): BaselineEngineState {
+    const keys: BaselineEngineState['keys'][number][] = [];
+    this.index.forEach((series) => keys.push(series.exportState()));
+    return {
+      format: BASELINE_ENGINE_STATE_FORMAT,
+      savedAtMs: this.clock.now(),
+      intervalMs: this.intervalMs,
+      fingerprint: this.model.stateFingerprint(),
+      openIntervalEndMs: this.openEndMs,
+      keys,
+    };
+  }
+
+  /**
+   * Takes over a state `exportState` returned (possibly in an earlier
+   * process, through v8.serialize / v8.deserialize). Call it before the
+   * first `record` and before the anomaly engine's restoreState.
+   *
+   * - A state of another format throws; a malformed one throws a TypeError
+   *   naming the field, before anything changes (all keys are rebuilt
+   *   first, then inserted: never a half-restored key).
+   * - Another interval or model fingerprint (modelled signals, detector
+   *   options): nothing is restored, every key is skipped with one reason.
+   * - Keys beyond `maxKeys`, or already tracked, are skipped (one reason
+   *   each); a key whose detector has no state to restore is restored with
+   *   that signal cold (one reason, not counted as skipped).
+   * - The open interval continues: after a restart within it, its counts
+   *   go on; after one past its end, it is closed (with its saved counts) by
+   *   the next rollUp and the intervals of the downtime are skipped. Either
+   *   way the throughput of an interval the process was partly down for is
+   *   its count over the time it was observed.
+   *
+   * `restored` and `skipped` count keys.
+   */
+  restoreState(state: unknown): StateRestoreSummary {
+    const path = 'baselineState';
+    const record = readRecord(state, path);
+    if (record.format !== BASELINE_ENGINE_STATE_FORMAT) malformed(fieldPath(path, 'format'), `format ${BASELINE_ENGINE_STATE_FORMAT}`, record.format);
+    const savedAtMs = readReal(record, 'savedAtMs', path);
+    if (!Number.isFinite(savedAtMs)) malformed(fieldPath(path, 'savedAtMs'), 'a finite number', savedAtMs);
+    const intervalMs = readInteger(record, 'intervalMs', path, 1);
+    const fingerprint = readString(record, 'fingerprint', path);
+    const openIntervalEndMs = readInteger(record, 'openIntervalEndMs', path, 0);
+    const keyStates = readArray(record, 'keys', path);
+    const now = this.clock.now();
+    this.restoredAt = now;
+    if (intervalMs !== this.intervalMs) {
+      return { restored: 0, skipped: keyStates.length, reasons: [`baseline: all ${keyStates.length} keys start cold: saved with a ${intervalMs} ms interval, now ${this.intervalMs} ms`] };
+    }
+    if (fingerprint !== this.model.stateFingerprint()) {
+      return {
+        restored: 0,
+        skipped: keyStates.length,
+        reasons: [`baseline: all ${keyStates.length} keys start cold: modelled signals or detector options changed (saved ${fingerprint}; now ${this.model.stateFingerprint()})`],
+      };
+    }
+    if (openIntervalEndMs % intervalMs !== 0) malformed(fieldPath(path, 'openIntervalEndMs'), `a multiple of ${intervalMs}`, openIntervalEndMs);
+    const keysPath = fieldPath(path, 'keys');
+    const rebuilt = keyStates.map((keyState, i) => {
+      const keyPath = `${keysPath}[${i}]`;
+      const restored = BaselineSeries.fromState(keyState, this.model, keyPath);
+      const { service, operation, spanKind } = restored.series.labels;
+      const kind = restored.series.overflow ? -1 : SPAN_KIND_LABELS.indexOf(spanKind);
+      if (restored.series.overflow ? spanKind !== OVERFLOW_LABEL_VALUE : kind < 0) {
+        malformed(`${keyPath}.labels.spanKind`, restored.series.overflow ? `'${OVERFLOW_LABEL_VALUE}'` : `one of ${SPAN_KIND_LABELS.join(', ')}`, spanKind);
+      }
+      return { ...restored, service, operation, kind };
+    });
+
+    let restored = 0;
+    const reasons: string[] = [];
+    for (const { series, service, operation, kind, coldSignals } of rebuilt) {
+      const name = `${service} ${JSON.stringify(operation)} (${series.labels.spanKind})`;
+      const taken = series.overflow ? this.index.adoptOverflow(series) : this.index.adopt(service, kind, operation, series);
+      if (!taken) {
+        const held = series.overflow ? this.index.overflowState !== undefined : this.index.find(service, kind, operation) !== undefined;
+        reasons.push(held ? `baseline key ${name} is already tracked: the saved state is dropped` : `baseline key ${name} starts cold: max_keys (${this.maxKeys}) reached`);
+        continue;
+      }
+      restored++;
+      if (coldSignals.length > 0) reasons.push(`baseline key ${name}: ${coldSignals.join(', ')} start cold (their detector saved no state)`);
+    }
+    this.continueOpenInterval(openIntervalEndMs, savedAtMs, now);
+    return { restored, skipped: rebuilt.length - restored, reasons };
+  }
+
+  /** Resumes the saved open interval (see restoreState) and notes which intervals were partly observed. */
+  private continueOpenInterval(savedEndMs: number, savedAtMs: number, now: number): void {
+    const currentEndMs = this.intervalEndAfter(now);
+    const observed = (unobservedMs: number): number => Math.min(this.intervalMs, Math.max(1, this.intervalMs - Math.max(0, unobservedMs)));
+    this.partial = [];
+    if (savedEndMs >= currentEndMs) {
+      // Within the saved interval (or the clock went back): the time between the save and now went unobserved.
+      this.openEndMs = currentEndMs;
+      this.partial.push({ endMs: currentEndMs, observedMs: observed(Math.min(now, currentEndMs) - Math.max(savedAtMs, currentEndMs - this.intervalMs)) });
+      return;
+    }
+    // Past the saved interval: it is closed by the next roll-up with what it saw until the save;
+    // the current one was observed from now on.
+    this.openEndMs = savedEndMs;
+    this.partial.push({ endMs: savedEndMs, observedMs: observed(savedEndMs - savedAtMs) });
+    this.partial.push({ endMs: currentEndMs, observedMs: observed(now - (currentEndMs - this.intervalMs)) });
+  }
+
+  /** The time interval `endMs` was observed for: the interval, or less for one a restart cut into. */
+  private observedLengthOf(endMs: number): number {
+    if (this.partial.length === 0) return this.intervalMs;
+    const at = this.partial.findIndex((p) => p.endMs === endMs);
+    const observedMs = at < 0 ? this.intervalMs : (this.partial[at] as { observedMs: number }).observedMs;
+    this.partial = this.partial.filter((p) => p.endMs > endMs);
+    return observedMs;
+  }
+
   private closeInterval(endMs: number): void {
     const idle: BaselineSeries[] = [];
+    const lengthMs = this.observedLengthOf(endMs);
     this.index.forEach((series) => {
       try {
-        series.close(endMs, this.intervalMs);
+        series.close(endMs, lengthMs);
       } catch (error) {
         this.onError?.(error);
       }

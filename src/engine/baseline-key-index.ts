@@ -62,6 +62,24 @@ export class BaselineKeyIndex<S> {
     return true;
   }
 
+  /**
+   * Takes `state` (built elsewhere, e.g. restored from a snapshot) as the
+   * key's state when the key is not held and a slot is free; false (and
+   * nothing changed) otherwise.
+   */
+  adopt(service: string, kind: number, operation: string, state: S): boolean {
+    if (this.count >= this.maxKeys || this.find(service, kind, operation) !== undefined) return false;
+    this.place(service, kind, operation, state);
+    return true;
+  }
+
+  /** Takes `state` as the overflow state unless one exists; false (and nothing changed) otherwise. */
+  adoptOverflow(state: S): boolean {
+    if (this.overflow !== undefined) return false;
+    this.overflow = state;
+    return true;
+  }
+
   /** Visits every key's state, the overflow state last. The callback must not add or delete keys. */
   forEach(visit: (state: S) => void): void {
     for (const byKind of this.byService.values()) {
@@ -78,6 +96,12 @@ export class BaselineKeyIndex<S> {
       this.overflow ??= this.create(OVERFLOW_LABEL_VALUE, kind, OVERFLOW_LABEL_VALUE, true);
       return this.overflow;
     }
+    const state = this.create(service, kind, operation, false);
+    this.place(service, kind, operation, state);
+    return state;
+  }
+
+  private place(service: string, kind: number, operation: string, state: S): void {
     let byKind = this.byService.get(service);
     if (byKind === undefined) {
       byKind = new Array<Map<string, S> | undefined>(SPAN_KIND_LABELS.length).fill(undefined);
@@ -88,9 +112,7 @@ export class BaselineKeyIndex<S> {
       operations = new Map();
       byKind[kind] = operations;
     }
-    const state = this.create(service, kind, operation, false);
     operations.set(operation, state);
     this.count++;
-    return state;
   }
 }

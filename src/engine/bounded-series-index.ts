@@ -56,6 +56,28 @@ export class BoundedSeriesIndex<S> {
     return found === undefined ? this.insert(values) : found;
   }
 
+  /**
+   * The series already created for the tuple, or undefined; never creates
+   * one and never answers with the overflow series.
+   */
+  find(values: readonly string[]): S | undefined {
+    let level: Level<S> | undefined = this.root;
+    for (let i = 0; i < this.depth - 1 && level !== undefined; i++) {
+      level = level.get(values[i] as string) as Level<S> | undefined;
+    }
+    return level?.get(values[this.depth - 1] as string) as S | undefined;
+  }
+
+  /** Whether `get` of a tuple not yet seen would create a series (rather than answer the overflow series). */
+  get hasRoom(): boolean {
+    return this.all.length < this.maxSeries;
+  }
+
+  /** The overflow series, created now if no tuple overflowed yet (restoring a saved overflow series needs it). */
+  getOrCreateOverflow(): S {
+    return this.getOverflow();
+  }
+
   private insert(values: readonly string[]): S {
     if (this.all.length >= this.maxSeries) return this.getOverflow();
     let level = this.root;

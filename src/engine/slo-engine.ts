@@ -13,6 +13,10 @@ import { attributeValueToString } from './span-sample';
 import { SloSeries } from './slo-series';
 import { SloStatus } from './slo-status';
 import type { SloAlertEvent } from './slo-alert-event';
+import type { SloEngineState, SloObjectiveState, SloSeriesState } from './slo-engine-state';
+import { SLO_ENGINE_STATE_FORMAT, parseSloEngineState } from './slo-engine-state';
+import { fingerprintChanges, objectiveFingerprint } from './objective-fingerprint';
+import type { StateRestoreSummary } from './state-restore-summary';
 
 export interface SloEngineOptions {
   readonly clock: Clock;
@@ -33,6 +37,8 @@ class CompiledObjective {
   /** Reused per span: [service, ...group_by values]. */
   readonly scratch: string[];
   readonly periodLabel: string;
+  /** The period length the alerts' factors use before the first evaluation (30d for calendar periods). */
+  readonly nominalPeriodMs: number;
 
   constructor(
     readonly spec: ObjectiveSpec,
@@ -45,11 +51,69 @@ class CompiledObjective {
     this.scratch = new Array<string>(this.labelNames.length).fill('');
     this.periodLabel = periodLabelOf(spec);
     const nominalPeriodMs = spec.period.kind === 'rolling' ? spec.period.durationMs : 30 * DAY_MS;
+    this.nominalPeriodMs = nominalPeriodMs;
     this.index = new BoundedSeriesIndex<SloSeries>(this.labelNames.length, spec.maxSeries, (values, overflow) => {
       const labels: Record<string, string> = {};
       this.labelNames.forEach((name, i) => (labels[name] = values[i] ?? ''));
       return new SloSeries(spec, labels, overflow, nominalPeriodMs, onTransition);
     });
+  }
+
+  /** Every series' state, in index order (the overflow series last), with its label values. */
+  exportState(): SloObjectiveState {
+    const series: SloSeriesState[] = [];
+    this.index.forEach((s) => {
+      series.push({ labelValues: this.labelNames.map((name) => s.labels[name] ?? ''), overflow: s.overflow, ...s.exportState() });
+    });
+    return { name: this.spec.name, fingerprint: objectiveFingerprint(this.spec), series };
+  }
+
+  /**
+   * Why the saved series cannot be restored into this objective, or
+   * undefined when every one of them can: checked for all before any is
+   * restored, so an objective is restored whole or not at all.
+   */
+  restoreProblem(saved: readonly SloSeriesState[]): string | undefined {
+    // Every series of an objective is built alike, so one detached series (no
+    // listener, not in the index) answers stateMismatch for all of them.
+    const probe = new SloSeries(this.spec, {}, false, this.nominalPeriodMs);
+    const seen = new Set<string>();
+    let overflowSeen = false;
+    for (let i = 0; i < saved.length; i++) {
+      const series = saved[i] as SloSeriesState;
+      if (series.labelValues.length !== this.labelNames.length) {
+        return `series ${i} has ${series.labelValues.length} label values, ${this.labelNames.length} expected (${this.labelNames.join(', ')})`;
+      }
+      const key = series.overflow ? '' : JSON.stringify(series.labelValues);
+      if (series.overflow ? overflowSeen : seen.has(key)) {
+        return `series ${i} (${series.overflow ? 'overflow' : key}) is saved twice`;
+      }
+      if (series.overflow) overflowSeen = true;
+      else seen.add(key);
+      const mismatch = probe.stateMismatch(series);
+      if (mismatch !== undefined) return `series ${i}: ${mismatch}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Restores the saved series (checked by `restoreProblem`) through the
+   * bounded index: an existing series gets its state replaced, a new one is
+   * created while max_series allows, the overflow series is created if
+   * saved. Returns how many saved series found no room (max_series lowered
+   * since): they are not restored, and their label sets will count in the
+   * overflow series from now on.
+   */
+  restore(saved: readonly SloSeriesState[]): number {
+    let dropped = 0;
+    for (const series of saved) {
+      let target: SloSeries | undefined;
+      if (series.overflow) target = this.index.getOrCreateOverflow();
+      else target = this.index.find(series.labelValues) ?? (this.index.hasRoom ? this.index.get(series.labelValues) : undefined);
+      if (target === undefined) dropped++;
+      else target.restoreState(series);
+    }
+    return dropped;
   }
 }
 
@@ -121,6 +185,73 @@ export class SloEngine {
       for (let g = 1; g < values.length; g++) values[g] = attributeValueToString(span.attribute(o.labelNames[g] as string));
       o.index.get(values).record(time, bad);
     }
+  }
+
+  /**
+   * Everything needed to resume after a restart, as one structured-clone-able
+   * value (see `SloEngineState`): per objective, its fingerprint and per
+   * series the cumulative counters, windows, calendar counters, open
+   * timeslice and alert firing states, all copied. Evaluates nothing and
+   * changes nothing, so it may be called at any time between records.
+   * Allocates about 22 KB per 30d series (the ring copies).
+   */
+  exportState(): SloEngineState {
+    return {
+      format: SLO_ENGINE_STATE_FORMAT,
+      savedAtMs: this.clock.now(),
+      objectives: this.objectives.map((o) => o.exportState()),
+    };
+  }
+
+  /**
+   * Takes over a state saved by `exportState` (possibly by an earlier
+   * process, through `v8.serialize` / `v8.deserialize`). Call it before the
+   * first `record`; called later, it replaces the state of the series it
+   * restores and leaves the others alone.
+   *
+   * Per saved objective, by name: one no longer configured, or whose
+   * fingerprint (sli, objective, period, budgeting, group_by, alert rules)
+   * differs, or whose saved series do not fit (ring lengths, resolutions,
+   * label count, a series saved twice), is skipped whole and starts cold;
+   * the others are restored whole, their series recreated through the
+   * bounded index (max_series still holds; the overflow series included).
+   * Alert states come back without reporting anything: an alert firing
+   * before the snapshot does not fire again, and resolves as usual.
+   *
+   * @returns counts of objectives restored and skipped, and the reasons.
+   * @throws TypeError naming the field when `state` is malformed (wrong
+   *   format, missing or mistyped field, inconsistent arrays or counts);
+   *   nothing is changed then.
+   */
+  restoreState(state: unknown): StateRestoreSummary {
+    const parsed = parseSloEngineState(state);
+    let restored = 0;
+    let skipped = 0;
+    const reasons: string[] = [];
+    for (const saved of parsed.objectives) {
+      const compiled = this.objectives.find((o) => o.spec.name === saved.name);
+      if (compiled === undefined) {
+        skipped++;
+        reasons.push(`objective "${saved.name}" is no longer configured: its saved state is dropped`);
+        continue;
+      }
+      const changes = fingerprintChanges(saved.fingerprint, objectiveFingerprint(compiled.spec));
+      const problem = changes.length > 0 ? changes.join('; ') : compiled.restoreProblem(saved.series);
+      if (problem !== undefined) {
+        skipped++;
+        reasons.push(`objective "${saved.name}" starts cold: ${problem}`);
+        continue;
+      }
+      const dropped = compiled.restore(saved.series);
+      restored++;
+      if (dropped > 0) {
+        reasons.push(
+          `objective "${saved.name}": ${dropped} saved series beyond max_series ${compiled.spec.maxSeries} not restored ` +
+            '(their label sets count in the overflow series from now on)',
+        );
+      }
+    }
+    return { restored, skipped, reasons };
   }
 
   /** Re-evaluates every series' alerts at the clock's now, reporting transitions. */

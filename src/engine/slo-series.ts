@@ -2,6 +2,7 @@ import type { ObjectiveSpec } from '../slo/objective';
 import { SloWindowState } from '../slo/slo-window-state';
 import { BurnRateAlert } from '../slo/burn-rate-alert';
 import type { AlertTransition } from '../slo/burn-rate-alert';
+import type { SloSeriesSnapshot } from './slo-series-snapshot';
 
 /**
  * One SLO series: an objective for one service and one set of group_by
@@ -38,5 +39,41 @@ export class SloSeries {
     if (bad) this.badEvents++;
     else this.goodEvents++;
     if (!this.state.record(timeMs, bad)) this.lateEvents++;
+  }
+
+  /** The counters, windows and alert state as plain data (see `SloSeriesSnapshot`); changes nothing. */
+  exportState(): SloSeriesSnapshot {
+    return {
+      goodEvents: this.goodEvents,
+      badEvents: this.badEvents,
+      lateEvents: this.lateEvents,
+      window: this.state.exportState(),
+      alert: this.alert.exportState(),
+    };
+  }
+
+  /**
+   * Why `snapshot` cannot be restored into this series (another period,
+   * budgeting or alert rules), or undefined when it can.
+   */
+  stateMismatch(snapshot: SloSeriesSnapshot): string | undefined {
+    return this.state.stateMismatch(snapshot.window) ?? this.alert.stateMismatch(snapshot.alert);
+  }
+
+  /**
+   * Replaces counters, windows and alert state with the snapshot's. All or
+   * nothing: both parts are checked before either changes, so a series is
+   * never left half restored. Reports no alert transition.
+   *
+   * @throws RangeError, changing nothing, when `stateMismatch` finds a reason.
+   */
+  restoreState(snapshot: SloSeriesSnapshot): void {
+    const mismatch = this.stateMismatch(snapshot);
+    if (mismatch !== undefined) throw new RangeError(mismatch);
+    this.state.restoreState(snapshot.window);
+    this.alert.restoreState(snapshot.alert);
+    this.goodEvents = snapshot.goodEvents;
+    this.badEvents = snapshot.badEvents;
+    this.lateEvents = snapshot.lateEvents;
   }
 }

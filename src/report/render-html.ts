@@ -58,6 +58,7 @@ export function renderSloReportHtml(report: SloReport, options: HtmlReportOption
     `<p><time datetime="${formatTime(period.fromMs)}">${formatTime(period.fromMs)}</time> to <time datetime="${formatTime(period.toMs)}">${formatTime(period.toMs)}</time> ` +
       `(${formatDuration(period.toMs - period.fromMs)}). ${report.slos.length} SLOs: ${summary.ok} ok, ${summary.atRisk} at risk, ${summary.exhausted} exhausted ` +
       `(at risk: ${formatPercent(report.atRiskBelow, 0)} of the budget or less remaining).</p>`,
+    ...report.notes.map((note) => `<p class="note">Note: ${escapeHtml(note)}</p>`),
   ];
   if (report.slos.length === 0) parts.push('<p>No SLOs in this report.</p>');
   else {

@@ -26,6 +26,7 @@ export function renderSloReportMarkdown(report: SloReport): string {
       `${report.slos.length} SLOs: ${summary.ok} ok, ${summary.atRisk} at risk, ${summary.exhausted} exhausted ` +
       `(at risk: ${formatPercent(report.atRiskBelow, 0)} of the budget or less remaining).`,
     '',
+    ...report.notes.flatMap((note) => [`> Note: ${inline(note)}`, '']),
   ];
   if (report.slos.length === 0) {
     lines.push('No SLOs in this report.', '');

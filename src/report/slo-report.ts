@@ -104,6 +104,8 @@ export interface SloReportEntryInput {
 export interface SloReportInput {
   readonly period: ReportPeriod;
   readonly slos: readonly SloReportEntryInput[];
+  /** What the reader wants the reader of the report to know (e.g. which lists its source cannot fill). */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -159,6 +161,8 @@ export interface SloReport {
   readonly slos: readonly SloReportEntry[];
   /** How many SLOs are in each status. */
   readonly summary: { readonly ok: number; readonly atRisk: number; readonly exhausted: number };
+  /** Notes from the reader, shown under the summary; empty for most reports. */
+  readonly notes: readonly string[];
 }
 
 export interface SloReportOptions {
@@ -277,6 +281,7 @@ export function buildSloReport(input: SloReportInput, options: SloReportOptions 
     atRiskBelow,
     slos,
     summary: { ok: count('ok'), atRisk: count('at-risk'), exhausted: count('exhausted') },
+    notes: [...(input.notes ?? [])],
   };
 }
 

@@ -12,6 +12,7 @@ import { webhookExporterRuntime } from '../../exporters/webhook/runtime';
 import { otlpReceiverRuntime } from '../../receivers/otlp/runtime';
 import { healthCheckExtensionRuntime } from '../../extensions/health-check/runtime';
 import { webExtensionRuntime } from '../../extensions/web/runtime';
+import { storageExtensionRuntime } from '../../extensions/storage/runtime';
 import type { ComponentRuntime } from './runtime-factories';
 
 /**
@@ -23,6 +24,7 @@ export const builtInRuntimes: readonly ComponentRuntime[] = [
   otlpReceiverRuntime,
   healthCheckExtensionRuntime,
   webExtensionRuntime,
+  storageExtensionRuntime,
   sloProcessorRuntime,
   batchProcessorRuntime,
   regressionProcessorRuntime,

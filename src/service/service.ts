@@ -23,6 +23,8 @@ import { recommendLinkIssues } from '../../processors/recommend/recommend-links'
 import type { RecommendSharedState } from '../../processors/recommend/recommend-hub';
 import type { RecommendEngine } from '../recommend/recommend-engine';
 import { isRecommendationSourceHost } from '../../extensions/web/recommendation-source-host';
+import { isReportStoreHost } from '../../extensions/web/report-store-host';
+import { isEngineStateHost } from '../../extensions/storage/engine-state-host';
 import { settingsOf } from '../config/component-factory';
 import { processorsInSeveralPipelines } from '../config/one-pipeline-processors';
 import type { BaselineEngine } from '../engine/baseline-engine';
@@ -240,6 +242,23 @@ export class Service {
     for (const { component } of this.extensions) {
       if (!isRecommendationSourceHost(component)) continue;
       for (const [id, engine] of this.recommendEngines) component.addRecommendationSource(id, engine);
+    }
+
+    // The storage extension keeps every engine's state (restored at its start, before any receiver runs) and output;
+    // the web extension reads reports from its store, which exists once it has started.
+    const stateHosts = this.extensions.map((e) => e.component).filter(isEngineStateHost);
+    for (const host of stateHosts) {
+      host.attachEngines({
+        slo: this.sloEngines,
+        baseline: this.baselineEngines,
+        anomaly: this.anomalyEngines,
+        regression: this.regressionEngines,
+        recommend: this.recommendEngines,
+      });
+    }
+    const [storage] = stateHosts;
+    if (storage !== undefined) {
+      for (const { component } of this.extensions) if (isReportStoreHost(component)) component.addReportStore(() => storage.store);
     }
 
     // Alert exporters (alertmanager, webhook) get every slo, anomaly and regression engine's events.

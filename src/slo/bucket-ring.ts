@@ -1,4 +1,5 @@
 import { MAX_TIME_MS } from './durations';
+import type { BucketRingSnapshot } from './bucket-ring-snapshot';
 
 /** Where `BucketRing.sum` writes its result; owned by the caller so reads allocate nothing. */
 export interface CountSums {
@@ -121,6 +122,53 @@ export class BucketRing {
     }
     out.total = total;
     out.bad = bad;
+  }
+
+  /**
+   * The ring's contents, copied: later `add`s do not change the snapshot.
+   * Allocates `bytes` (16 × length) for the copies.
+   */
+  exportState(): BucketRingSnapshot {
+    return {
+      resolutionMs: this.resolutionMs,
+      length: this.length,
+      newest: this.newest,
+      totals: this.totals.slice(),
+      bads: this.bads.slice(),
+    };
+  }
+
+  /**
+   * Why `snapshot` cannot be restored into this ring (its resolution or
+   * length differs), or undefined when it can. The snapshot is assumed
+   * well-formed (`parseBucketRingSnapshot`).
+   */
+  stateMismatch(snapshot: BucketRingSnapshot): string | undefined {
+    if (snapshot.resolutionMs !== this.resolutionMs || snapshot.length !== this.length) {
+      return (
+        `bucket ring of ${snapshot.length} × ${snapshot.resolutionMs} ms saved, ` +
+        `${this.length} × ${this.resolutionMs} ms expected`
+      );
+    }
+    if (snapshot.totals.length !== this.length || snapshot.bads.length !== this.length) {
+      return `bucket ring arrays of ${snapshot.totals.length} and ${snapshot.bads.length} entries saved, ${this.length} expected`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Replaces the contents with the snapshot's (copied), so the ring answers
+   * exactly as the exported one did. The snapshot is assumed well-formed
+   * (`parseBucketRingSnapshot`).
+   *
+   * @throws RangeError, changing nothing, when `stateMismatch` finds a reason.
+   */
+  restoreState(snapshot: BucketRingSnapshot): void {
+    const mismatch = this.stateMismatch(snapshot);
+    if (mismatch !== undefined) throw new RangeError(mismatch);
+    this.totals.set(snapshot.totals);
+    this.bads.set(snapshot.bads);
+    this.newest = snapshot.newest;
   }
 
   /** Forgets everything, as if freshly constructed. */

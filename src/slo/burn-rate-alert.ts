@@ -3,6 +3,8 @@ import type { WindowReadout } from './slo-window-state';
 import { burnRateFactor, windowIndex } from './alert-windows';
 import { burnRate, errorRatio } from './budget';
 import { SLO_WINDOWS } from './durations';
+import { alertRuleSignature } from './burn-rate-alert-snapshot';
+import type { BurnRateAlertSnapshot, FiringSnapshot } from './burn-rate-alert-snapshot';
 
 /** One change of an alert's state, reported to the listener. */
 export interface AlertTransition {
@@ -199,12 +201,69 @@ export class BurnRateAlert {
     return this.factors[ruleIndex] ?? NaN;
   }
 
+  /**
+   * Which severities are firing, since when and on which rule, as plain data
+   * (see `BurnRateAlertSnapshot`). Changes nothing.
+   */
+  exportState(): BurnRateAlertSnapshot {
+    return {
+      rules: this.rules.map(alertRuleSignature),
+      page: this.firingSnapshot(PAGE),
+      ticket: this.firingSnapshot(TICKET),
+    };
+  }
+
+  /**
+   * Why `snapshot` cannot be restored here — its rules differ, so its rule
+   * indexes would mean other rules — or undefined when it can. The snapshot
+   * is assumed well-formed (`parseBurnRateAlertSnapshot`).
+   */
+  stateMismatch(snapshot: BurnRateAlertSnapshot): string | undefined {
+    const saved = snapshot.rules.join(', ');
+    const expected = this.rules.map(alertRuleSignature).join(', ');
+    if (saved !== expected) return `alert rules [${saved}] saved, [${expected}] expected`;
+    for (const [code, firing] of [[PAGE, snapshot.page], [TICKET, snapshot.ticket]] as const) {
+      if (firing !== null && this.ruleSeverity[firing.rule] !== code) {
+        return `a ${code === PAGE ? 'page' : 'ticket'} alert saved as firing on rule ${firing.rule}, which is not one of its rules`;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Takes over the snapshot's firing states without reporting anything: a
+   * severity firing in the snapshot fires here too (same `firingSince` and
+   * rule), so the next evaluation that still finds it holding reports
+   * nothing, and the first that finds it clear reports 'resolved'. A
+   * severity since disabled is restored as firing too and resolves at the
+   * next evaluation, so its receivers hear the end of it.
+   *
+   * @throws RangeError, changing nothing, when `stateMismatch` finds a reason.
+   */
+  restoreState(snapshot: BurnRateAlertSnapshot): void {
+    const mismatch = this.stateMismatch(snapshot);
+    if (mismatch !== undefined) throw new RangeError(mismatch);
+    this.restoreFiring(PAGE, snapshot.page);
+    this.restoreFiring(TICKET, snapshot.ticket);
+  }
+
   /** Back to "nothing firing", without reporting transitions. */
   reset(): void {
     this.isFiring[PAGE] = false;
     this.isFiring[TICKET] = false;
     this.since.fill(0);
     this.holdingRule.fill(-1);
+  }
+
+  private firingSnapshot(severity: number): FiringSnapshot | null {
+    if (this.isFiring[severity] !== true) return null;
+    return { sinceMs: this.since[severity] ?? 0, rule: this.holdingRule[severity] ?? 0 };
+  }
+
+  private restoreFiring(severity: number, firing: FiringSnapshot | null): void {
+    this.isFiring[severity] = firing !== null;
+    this.since[severity] = firing?.sinceMs ?? 0;
+    this.holdingRule[severity] = firing?.rule ?? -1;
   }
 
   /** Sloth's condition for rule r, plus the minEvents guard. Strict `>` as in Sloth. */

@@ -3,6 +3,7 @@ import { BucketRing } from './bucket-ring';
 import type { CountSums } from './bucket-ring';
 import { calendarPeriod, isValidTimeZone } from './calendar';
 import { HOUR_MS, MAX_TIME_MS, MINUTE_MS, SLO_WINDOWS } from './durations';
+import type { SloWindowSnapshot } from './slo-window-snapshot';
 
 /**
  * What one `SloWindowState.read` produces. Owned by the caller and reused, so
@@ -232,6 +233,96 @@ export class SloWindowState {
       out.periodMs = this.calendarEndMs - this.calendarStartMs;
       out.periodStartMs = this.calendarStartMs;
     }
+  }
+
+  /**
+   * Everything this state holds, copied into plain data (see
+   * `SloWindowSnapshot`): the rings, the calendar counters, the open slice.
+   * Reads nothing and closes nothing, so exporting never changes what a
+   * later `read` reports. Allocates `bytes` for the array copies.
+   */
+  exportState(): SloWindowSnapshot {
+    return {
+      fine: this.fine.exportState(),
+      coarse: this.coarse.exportState(),
+      period: this.periodRing?.exportState() ?? null,
+      calendar:
+        this.calendarUnit === undefined
+          ? null
+          : {
+              unit: this.calendarUnit,
+              timeZone: this.calendarZone,
+              startMs: Number.isNaN(this.calendarStartMs) ? null : this.calendarStartMs,
+              endMs: Number.isNaN(this.calendarEndMs) ? null : this.calendarEndMs,
+              total: this.calendarTotal,
+              bad: this.calendarBad,
+            },
+      slice:
+        this.sliceMs === 0
+          ? null
+          : {
+              sliceMs: this.sliceMs,
+              target: this.sliceTarget,
+              startMs: this.sliceStartMs === -Infinity ? null : this.sliceStartMs,
+              total: this.sliceTotal,
+              good: this.sliceGood,
+            },
+    };
+  }
+
+  /**
+   * Why `snapshot` cannot be restored here — it was taken with another
+   * period kind, period length, calendar unit or zone, budgeting, slice
+   * length or target — or undefined when it can. The snapshot is assumed
+   * well-formed (`parseSloWindowSnapshot`).
+   */
+  stateMismatch(snapshot: SloWindowSnapshot): string | undefined {
+    const rings = this.fine.stateMismatch(snapshot.fine) ?? this.coarse.stateMismatch(snapshot.coarse);
+    if (rings !== undefined) return rings;
+    if (this.periodRing !== undefined) {
+      if (snapshot.period === null) return 'calendar period saved, rolling period expected';
+      const period = this.periodRing.stateMismatch(snapshot.period);
+      if (period !== undefined) return `rolling period: ${period}`;
+    } else {
+      const calendar = snapshot.calendar;
+      if (calendar === null) return 'rolling period saved, calendar period expected';
+      if (calendar.unit !== this.calendarUnit || calendar.timeZone !== this.calendarZone) {
+        return `calendar ${calendar.unit} in ${calendar.timeZone} saved, ${this.calendarUnit ?? ''} in ${this.calendarZone} expected`;
+      }
+    }
+    const slice = snapshot.slice;
+    if (this.sliceMs === 0) {
+      if (slice !== null) return 'timeslices saved, occurrences expected';
+    } else if (slice === null) {
+      return 'occurrences saved, timeslices expected';
+    } else if (slice.sliceMs !== this.sliceMs || slice.target !== this.sliceTarget) {
+      return `timeslices of ${slice.sliceMs} ms at ${slice.target} saved, ${this.sliceMs} ms at ${this.sliceTarget} expected`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Replaces everything with the snapshot's contents (copied), so reads and
+   * records from here on behave exactly as they would have on the exported
+   * state. All or nothing: every part is checked before any is changed.
+   *
+   * @throws RangeError, changing nothing, when `stateMismatch` finds a reason.
+   */
+  restoreState(snapshot: SloWindowSnapshot): void {
+    const mismatch = this.stateMismatch(snapshot);
+    if (mismatch !== undefined) throw new RangeError(mismatch);
+    this.fine.restoreState(snapshot.fine);
+    this.coarse.restoreState(snapshot.coarse);
+    if (this.periodRing !== undefined && snapshot.period !== null) this.periodRing.restoreState(snapshot.period);
+    const calendar = snapshot.calendar;
+    this.calendarStartMs = calendar?.startMs ?? NaN;
+    this.calendarEndMs = calendar?.endMs ?? NaN;
+    this.calendarTotal = calendar?.total ?? 0;
+    this.calendarBad = calendar?.bad ?? 0;
+    const slice = snapshot.slice;
+    this.sliceStartMs = slice?.startMs ?? -Infinity;
+    this.sliceTotal = slice?.total ?? 0;
+    this.sliceGood = slice?.good ?? 0;
   }
 
   /** Forgets all events and any open slice or calendar period. */

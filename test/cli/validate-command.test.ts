@@ -33,7 +33,7 @@ describe('slowatch validate', () => {
     const result = run({ cwd: REPO_ROOT });
     expect(result).toEqual({
       exitCode: 0,
-      stdout: 'otel-config.yaml: valid (2 objectives: availability, latency; pipelines: traces [otlp, slo], metrics [prometheus])\n',
+      stdout: 'otel-config.yaml: valid (2 objectives: availability, latency; pipelines: traces [otlp, slo, baseline, anomaly, regression, recommend], metrics/runtime [otlp, recommend], metrics [prometheus])\n',
       stderr: '',
     });
   });
@@ -41,7 +41,7 @@ describe('slowatch validate', () => {
   it('summarizes the built-in defaults when there is no file', () => {
     const result = run({ cwd: emptyDir });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toBe('<built-in defaults>: valid (2 objectives: availability, latency; pipelines: traces [otlp, slo], metrics [prometheus])\n');
+    expect(result.stdout).toBe('<built-in defaults>: valid (2 objectives: availability, latency; pipelines: traces [otlp, slo, baseline, anomaly, regression, recommend], metrics/runtime [otlp, recommend], metrics [prometheus])\n');
   });
 
   it('reads --config and SLOWATCH_CONFIG', () => {

@@ -69,4 +69,74 @@ service:
       ].join('\n'),
     );
   });
+
+  it('on the built-in defaults, keeps to the slo processor and /metrics: no store, no web server', () => {
+    const settings = agentSettingsFrom({ source: BUILT_IN_DEFAULTS_SOURCE, config: builtInConfig({}) });
+    // The defaults list storage and web for the gateway; an application does not get a database file without asking.
+    expect(settings.storage).toBeUndefined();
+    expect(settings.web).toBeUndefined();
+    expect(settings.ids).toEqual({ slo: 'slo' });
+  });
+
+  it('takes the storage extension listed in service.extensions, with every component id as the file names it', () => {
+    const settings = agentSettingsFrom(
+      load(`
+processors:
+  slo/shop:
+  baseline/b:
+  anomaly/a: { baseline: baseline/b }
+  regression:
+extensions:
+  storage/agent:
+    path: /var/lib/shop/slowatch.db
+    snapshot_interval: 30s
+  web:
+  storage/unused:
+service:
+  extensions: [web, storage/agent]
+  pipelines:
+    traces: { processors: [slo/shop, baseline/b, anomaly/a, regression] }
+`),
+    );
+    expect(settings.storage).toEqual({
+      path: '/var/lib/shop/slowatch.db',
+      snapshotIntervalMs: 30_000,
+      rollupIntervalMs: 60_000,
+      retention: { rollupsMs: 90 * 86_400_000, eventsMs: 90 * 86_400_000 },
+    });
+    expect(settings.ids).toEqual({ slo: 'slo/shop', baseline: 'baseline/b', anomaly: 'anomaly/a', regression: 'regression', web: 'web', storage: 'storage/agent' });
+  });
+
+  it('keeps nothing on disk when a storage extension is defined but not listed in service.extensions', () => {
+    const settings = agentSettingsFrom(
+      load(`
+processors:
+  slo:
+extensions:
+  storage:
+service:
+  pipelines:
+    traces: { processors: [slo] }
+`),
+    );
+    expect(settings.storage).toBeUndefined();
+    expect(settings.ids.storage).toBeUndefined();
+  });
+
+  it('refuses two storage extensions: one store per agent', () => {
+    const loaded = load(`
+processors:
+  slo:
+extensions:
+  storage/a: { path: a.db }
+  storage/b: { path: b.db }
+service:
+  extensions: [storage/a, storage/b]
+  pipelines:
+    traces: { processors: [slo] }
+`);
+    expect(() => agentSettingsFrom(loaded)).toThrow(
+      'service.extensions: the agent keeps one store, found 2 storage extensions: storage/a, storage/b (/etc/slowatch.yaml)',
+    );
+  });
 });

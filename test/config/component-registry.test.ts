@@ -31,7 +31,7 @@ describe('ComponentRegistry', () => {
     expect(builtInComponents.typesOf('processor')).toEqual(['anomaly', 'baseline', 'batch', 'recommend', 'regression', 'slo']);
     expect(builtInComponents.typesOf('exporter')).toEqual(['alertmanager', 'debug', 'file', 'otlp', 'prometheus', 'webhook']);
     expect(builtInComponents.typesOf('receiver')).toEqual(['otlp']);
-    expect(builtInComponents.typesOf('extension')).toEqual(['health_check', 'web']);
+    expect(builtInComponents.typesOf('extension')).toEqual(['health_check', 'storage', 'web']);
     expect(builtInComponents.find('processor', 'slo')).toBe(sloProcessorFactory);
     expect(builtInComponents.find('exporter', 'slo')).toBeUndefined();
   });

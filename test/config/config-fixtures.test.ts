@@ -90,6 +90,11 @@ const VALID_CASES: Readonly<Record<string, (config: SlowatchConfig) => void>> = 
     expect(prometheus(config)).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(config.service.pipelines.map((p) => p.id)).toEqual(['traces', 'metrics', 'logs']);
   },
+  'valid_storage.yaml': (config) => {
+    expect(config.service.extensions).toEqual(['storage', 'storage/defaults', 'storage/partial']);
+    expect(config.extensions['storage/defaults']?.settings).toMatchObject({ path: './data/slowatch.db', snapshotIntervalMs: 10_000 });
+    expect(config.extensions['storage/partial']?.settings).toMatchObject({ path: '/tmp/stores/partial.db' });
+  },
   'valid_anchors.yaml': (config) => {
     expect(slo(config).objectives.map((o) => [o.name, o.objective, o.period])).toEqual([
       ['cart', 0.99, { kind: 'rolling', durationMs: 7 * 86_400_000 }],

@@ -163,10 +163,13 @@ describe('built-in defaults', () => {
     expect(config.exporters.prometheus?.settings).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(config.receivers.otlp?.settings).toMatchObject({ http: { host: '127.0.0.1', port: 4318 }, grpc: { host: '127.0.0.1', port: 4317 } });
     expect(config.extensions.health_check?.settings).toMatchObject({ host: '127.0.0.1', port: 13133 });
+    expect(config.extensions.web?.settings).toEqual({ host: '127.0.0.1', port: 8888 });
+    expect(config.extensions.storage?.settings).toMatchObject({ path: './data/slowatch.db', snapshotIntervalMs: 10_000 });
     expect(config.service).toEqual({
-      extensions: ['health_check'],
+      extensions: ['health_check', 'web', 'storage'],
       pipelines: [
-        { id: 'traces', signal: 'traces', receivers: ['otlp'], processors: ['slo'], exporters: [] },
+        { id: 'traces', signal: 'traces', receivers: ['otlp'], processors: ['slo', 'baseline', 'anomaly', 'regression', 'recommend'], exporters: [] },
+        { id: 'metrics/runtime', signal: 'metrics', name: 'runtime', receivers: ['otlp'], processors: ['recommend'], exporters: [] },
         { id: 'metrics', signal: 'metrics', receivers: [], processors: [], exporters: ['prometheus'] },
       ],
     });

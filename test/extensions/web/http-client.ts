@@ -12,9 +12,9 @@ export interface RawResponse {
  * normalise `//x` and could not show what the server does with it).
  * No keep-alive, so a test's server closes without waiting.
  */
-export function rawRequest(port: number, path: string, method = 'GET'): Promise<RawResponse> {
+export function rawRequest(port: number, path: string, method = 'GET', headers: Readonly<Record<string, string>> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
