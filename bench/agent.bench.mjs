@@ -145,6 +145,8 @@ function startServer(key, appPort, metricsPort, pinning) {
   if (config.metrics) {
     env.OTEL_SERVICE_NAME = 'shop';
     env.OTEL_EXPORTER_PROMETHEUS_PORT = String(metricsPort);
+    // The agent out of the box (see bench/lib/agent-defaults.yaml), not the gateway's otel-config.yaml in the working directory.
+    env.SLOWATCH_CONFIG = path.join(repoRoot, 'bench/lib/agent-defaults.yaml');
   }
   const nodeArgs = config.preload === undefined ? [SERVER] : ['--require', config.preload, SERVER];
   const argv = pinned(pinning.method === 'taskset' ? pinning.serverCpus : undefined, [process.execPath, ...nodeArgs]);

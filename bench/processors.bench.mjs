@@ -199,11 +199,10 @@ function loadCode() {
 const silentLogger = { errors: [], error(message, error) { this.errors.push(`${message}${error ? `: ${error}` : ''}`); }, warn() {}, info() {}, debug() {} };
 
 function settingsFor(groupBy, maxSeries) {
-  const config = createDefaultConfig();
-  if (groupBy) {
-    config.objectives = config.objectives.map((o) => ({ ...o, group_by: groupBy, ...(maxSeries !== undefined && { max_series: maxSeries }) }));
-  }
-  return resolveSloProcessorSettings(config);
+  // The default objectives are filled in when the config is resolved (createDefaultConfig lists none), so group_by goes on the resolved ones.
+  const settings = resolveSloProcessorSettings(createDefaultConfig());
+  if (!groupBy) return settings;
+  return { ...settings, objectives: settings.objectives.map((o) => ({ ...o, groupBy, ...(maxSeries !== undefined && { maxSeries }) })) };
 }
 
 function build(settings) {

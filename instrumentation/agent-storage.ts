@@ -61,7 +61,7 @@ export interface AgentStorage {
 export function startAgentStorage(options: AgentStorageOptions): AgentStorage | undefined {
   const { ids, engines, logger } = options;
   const extensionId = ids.storage ?? 'storage';
-  // The extension publishes no metrics of its own; the SDK's meter does not exist yet anyway.
+  // Its one counter (store write failures) goes nowhere here: the SDK's meter does not exist yet; failures are still logged.
   const extension = new StorageExtension(options.settings, { id: extensionId, logger, clock: options.clock, meter: createNoopMeter() });
   const one = <T>(id: string | undefined, engine: T | undefined): ReadonlyMap<string, T> =>
     id === undefined || engine === undefined ? new Map() : new Map([[id, engine]]);

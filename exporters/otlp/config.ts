@@ -6,6 +6,7 @@ import { ALWAYS, durationString, emptyMeansDefaults, expects, strictMapping } fr
 import { SIGNALS } from '../../src/otlp/signal';
 import type { Signal } from '../../src/otlp/signal';
 import { parseEndpoint } from '../prometheus/config';
+import { formatByteSize, tryParseByteSize } from '../../receivers/otlp/byte-size';
 
 /*
  * The `otlp` exporter's configuration: the Collector's `otlp` (gRPC) and
@@ -20,6 +21,8 @@ import { parseEndpoint } from '../prometheus/config';
  *       timeout: 10s
  *       tls: { ca_file: ca.pem }
  *       sending_queue: { enabled: true, num_consumers: 4, queue_size: 1000 }
+ *       # or, kept on disk in the storage extension's store (survives kill -9):
+ *       # sending_queue: { storage: storage, queue_size: 1000, max_bytes: 256MiB }
  *       retry_on_failure: { enabled: true, initial_interval: 5s, max_elapsed_time: 300s }
  *
  * Defaults are the Collector's (exporterhelper's queue and retry settings).
@@ -72,6 +75,14 @@ export interface SendingQueueConfig {
    * heap, so the default of 50 000 bounds a queue at about 200 MB.
    */
   max_items?: number;
+  /**
+   * The id of a `storage` extension (listed in service.extensions): the
+   * queue then lives in its SQLite store, and a batch is committed there
+   * before `consume` resolves (before the receiver answers 200).
+   */
+  storage?: string;
+  /** With storage only: cap on the bytes (encoded batches) the queue keeps on disk. Default 256MiB. */
+  max_bytes?: number | string;
 }
 
 export interface RetryOnFailureConfig {
@@ -116,7 +127,16 @@ export interface SendingQueueSettings {
   readonly numConsumers: number;
   readonly queueSize: number;
   readonly maxItems?: number;
+  /** The storage extension keeping the queue on disk; undefined: the queue is in memory. */
+  readonly storage?: string;
+  /** With storage: the disk cap in bytes of the encoded batches. */
+  readonly maxBytes: number;
 }
+
+/** The persistent queue's default byte cap (sending_queue.max_bytes). */
+export const DEFAULT_QUEUE_MAX_BYTES = 256 * 1024 * 1024;
+/** The largest max_bytes accepted. */
+const MAX_QUEUE_MAX_BYTES = 1024 * 1024 * 1024 * 1024;
 
 export interface RetrySettings {
   readonly enabled: boolean;
@@ -138,7 +158,7 @@ export interface OtlpExporterDefaults extends OtlpExporterConfig {
   compression: OtlpCompression;
   timeout: string;
   tls: TlsConfig & Required<Pick<TlsConfig, 'insecure' | 'insecure_skip_verify'>>;
-  sending_queue: Required<SendingQueueConfig>;
+  sending_queue: Required<Omit<SendingQueueConfig, 'storage' | 'max_bytes'>>;
   retry_on_failure: Required<RetryOnFailureConfig>;
 }
 
@@ -227,6 +247,8 @@ const tlsSchema = strictMapping(
   }
 }, ALWAYS);
 
+const QUEUE_BYTES_DESCRIPTION = 'a size from 1 byte to 1TiB: a number of bytes or a number with a unit, e.g. 256MiB or 2GiB';
+
 const positiveInt = (description: string, max: number) =>
   z.number({ error: expects(description) }).int().min(1).max(max);
 
@@ -236,9 +258,33 @@ const sendingQueueSchema = strictMapping(
     num_consumers: positiveInt('an integer from 1 to 1000', 1000).optional(),
     queue_size: positiveInt('an integer from 1 to 1000000', 1_000_000).optional(),
     max_items: positiveInt('an integer from 1 to 100000000', 100_000_000).optional(),
+    storage: z.string({ error: expects('the id of a storage extension, e.g. storage') }).min(1).optional(),
+    max_bytes: z.union([z.number(), z.string()], { error: expects(QUEUE_BYTES_DESCRIPTION) }).optional(),
   },
-  'a mapping with enabled, num_consumers, queue_size and max_items',
-);
+  'a mapping with enabled, num_consumers, queue_size, max_items, storage and max_bytes',
+).superRefine((queue, ctx) => {
+  if (typeof queue !== 'object' || queue === null) return;
+  const hasStorage = typeof queue.storage === 'string';
+  if (queue.max_bytes !== undefined && (typeof queue.max_bytes === 'number' || typeof queue.max_bytes === 'string')) {
+    const parsed = tryParseByteSize(queue.max_bytes);
+    if (!parsed.ok || parsed.bytes < 1 || parsed.bytes > MAX_QUEUE_MAX_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        input: queue.max_bytes,
+        path: ['max_bytes'],
+        message: `must be ${QUEUE_BYTES_DESCRIPTION}, got ${describeValue(queue.max_bytes)}${parsed.ok ? '' : `: ${parsed.reason}`}`,
+      });
+    } else if (!hasStorage) {
+      ctx.addIssue({ code: 'custom', input: queue.max_bytes, path: ['max_bytes'], message: 'caps the queue on disk: only with storage (the in-memory queue is bounded by queue_size and max_items)' });
+    }
+  }
+  if (hasStorage && queue.max_items !== undefined) {
+    ctx.addIssue({ code: 'custom', input: queue.max_items, path: ['max_items'], message: 'bounds the in-memory queue; with storage, cap the disk with max_bytes (and queue_size)' });
+  }
+  if (hasStorage && queue.enabled === false) {
+    ctx.addIssue({ code: 'custom', input: queue.enabled, path: ['enabled'], message: 'must not be false with storage: the persistent queue is a sending queue' });
+  }
+}, ALWAYS);
 
 const retrySchema = strictMapping(
   {
@@ -328,6 +374,18 @@ export const otlpExporterConfigSchema: z.ZodType<OtlpExporterConfig> = strictMap
   }
 }, ALWAYS);
 
+function resolveQueueBytes(value: number | string | undefined): number {
+  if (value === undefined) return DEFAULT_QUEUE_MAX_BYTES;
+  const parsed = tryParseByteSize(value);
+  if (!parsed.ok) throw new Error(`sending_queue.max_bytes ${describeValue(value)}: ${parsed.reason}`);
+  return parsed.bytes;
+}
+
+/** `256MiB`, for messages. */
+export function describeQueueBytes(bytes: number): string {
+  return formatByteSize(bytes);
+}
+
 function safeDuration(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   try {
@@ -395,7 +453,8 @@ export function resolveOtlpExporterSettings(config: OtlpExporterConfig): OtlpExp
       enabled: queue.enabled,
       numConsumers: queue.num_consumers,
       queueSize: queue.queue_size,
-      maxItems: queue.max_items,
+      ...(config.sending_queue?.storage === undefined ? { maxItems: queue.max_items } : { storage: config.sending_queue.storage }),
+      maxBytes: resolveQueueBytes(config.sending_queue?.max_bytes),
     },
     retry: {
       enabled: retry.enabled,

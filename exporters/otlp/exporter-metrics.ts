@@ -20,6 +20,14 @@ export const EXPORTER_METRIC_NAMES = {
   queueSize: 'slowatch_exporter_queue_size',
   /** The sending queue's capacity in batches. */
   queueCapacity: 'slowatch_exporter_queue_capacity',
+  /** Persistent queue only: bytes of the batches on disk (in flight included). */
+  queueBytes: 'slowatch_exporter_queue_bytes',
+  /**
+   * Persistent queue only: batches sent again after a restart because an
+   * earlier process had begun sending them and died before they were settled
+   * (they may reach the downstream twice). At most num_consumers per crash.
+   */
+  queueRedelivered: 'slowatch_exporter_queue_redelivered_batches_total',
 } as const;
 
 export type ExporterCounts = Record<Signal, number>;
@@ -31,17 +39,19 @@ const zeroCounts = (): ExporterCounts => ({ traces: 0, metrics: 0, logs: 0 });
  * (`totals`), so tests and shutdown summaries can read them without a MeterProvider.
  */
 export class ExporterMetrics {
-  readonly totals = { sent: zeroCounts(), sendFailed: zeroCounts(), enqueueFailed: zeroCounts() };
+  readonly totals = { sent: zeroCounts(), sendFailed: zeroCounts(), enqueueFailed: zeroCounts(), redeliveredBatches: 0 };
   private readonly attributes: Attributes;
   private readonly sentCounters: Record<Signal, Counter>;
   private readonly sendFailedCounters: Record<Signal, Counter>;
   private readonly enqueueFailedCounters?: Record<Signal, Counter>;
+  private readonly redeliveredCounter?: Counter;
   private queueGauges?: { size: ObservableGauge; capacity: ObservableGauge; observeSize: (r: ObservableResult) => void; observeCapacity: (r: ObservableResult) => void };
+  private bytesGauge?: { gauge: ObservableGauge; observe: (r: ObservableResult) => void };
 
   constructor(
     private readonly meter: Meter,
     exporterId: string,
-    options: { readonly withQueue?: boolean } = {},
+    options: { readonly withQueue?: boolean; readonly persistentQueue?: boolean } = {},
   ) {
     this.attributes = { exporter: exporterId };
     const counters = (name: (signal: Signal) => string, description: (many: string) => string): Record<Signal, Counter> => {
@@ -57,6 +67,17 @@ export class ExporterMetrics {
         (many) => `Number of ${many} refused because the sending queue was full.`,
       );
     }
+    if (options.persistentQueue === true) {
+      this.redeliveredCounter = meter.createCounter(EXPORTER_METRIC_NAMES.queueRedelivered, {
+        description: 'Number of batches of the persistent queue sent again after a restart (an earlier process died while sending them).',
+      });
+    }
+  }
+
+  redelivered(batches: number): void {
+    if (batches <= 0) return;
+    this.totals.redeliveredBatches += batches;
+    this.redeliveredCounter?.add(batches, this.attributes);
   }
 
   sent(signal: Signal, items: number): void {
@@ -90,8 +111,18 @@ export class ExporterMetrics {
     this.queueGauges = gauges;
   }
 
+  /** Registers the persistent queue's bytes gauge; `bytes` is read at every collection. */
+  observeQueueBytes(bytes: () => number): void {
+    const gauge = this.meter.createObservableGauge(EXPORTER_METRIC_NAMES.queueBytes, { description: 'Bytes of the batches in the persistent sending queue.' });
+    const observe = (result: ObservableResult): void => result.observe(bytes(), this.attributes);
+    gauge.addCallback(observe);
+    this.bytesGauge = { gauge, observe };
+  }
+
   /** Stops observing the queue (at shutdown). */
   close(): void {
+    this.bytesGauge?.gauge.removeCallback(this.bytesGauge.observe);
+    this.bytesGauge = undefined;
     const gauges = this.queueGauges;
     if (gauges === undefined) return;
     gauges.size.removeCallback(gauges.observeSize);

@@ -8,6 +8,7 @@ import type { Component, ComponentContext } from '../../src/pipeline/component';
 import type { RecommendationSource } from '../../src/recommend/recommendation';
 import type { RegressionEvent } from '../../src/regression/regression-event';
 import type { ObjectiveSpec } from '../../src/slo/objective';
+import type { PersistentQueueTable, QueueStorageHost } from '../../src/storage/persistent-queue';
 import type { ReportStore } from '../../src/storage/report-store';
 import { SlowatchStore } from '../../src/storage/slowatch-store';
 import type { SnapshotEntry } from '../../src/storage/slowatch-store';
@@ -23,6 +24,7 @@ import type { SloCounterSource } from './slo-rollup-tracker';
 import { isStatefulEngine } from './stateful-engine';
 import type { StateRestoreSummary } from './stateful-engine';
 import { anomalyRow, recommendationRow, regressionRow, sloAlertRow } from './stored-events';
+import type { Counter } from '@opentelemetry/api';
 
 /**
  * The engines as the extension uses them: the few members it calls. The
@@ -80,7 +82,7 @@ type EngineKind = (typeof ENGINE_KINDS)[number];
  * recommendation tracker (≤ 1.2 MB). Snapshots are serialized at write time
  * and released after it (their size is the engines' own state).
  */
-export class StorageExtension implements Component, EngineStateHost {
+export class StorageExtension implements Component, EngineStateHost, QueueStorageHost {
   private opened: SlowatchStore | undefined;
   private engines: StorageEngines | undefined;
   private sloTracker: SloRollupTracker | undefined;
@@ -95,6 +97,8 @@ export class StorageExtension implements Component, EngineStateHost {
   private readonly snapshotFailures = new Set<string>();
   private shuttingDown = false;
 
+  private readonly writeFailuresCounter: Counter;
+
   constructor(
     private readonly settings: StorageExtensionSettings,
     private readonly context: ComponentContext,
@@ -102,11 +106,27 @@ export class StorageExtension implements Component, EngineStateHost {
   ) {
     this.maxBufferedKeyRollups = options.maxBufferedKeyRollups ?? DEFAULT_MAX_BUFFERED_KEY_ROLLUPS;
     this.events = new BoundedBuffer(options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS);
+    // Failed writes are logged once per run of failures; the counter lets an alert see them all.
+    this.writeFailuresCounter = context.meter.createCounter('slowatch_storage_write_failures_total', {
+      description: 'Writes of snapshots, rollups and events to the store that failed (their rows wait for the next write)',
+    });
+    this.writeFailuresCounter.add(0, { extension: context.id });
   }
 
   /** The store, once started (for the web extension and reports); undefined before start and after shutdown. */
   get store(): ReportStore | undefined {
     return this.opened?.isOpen === true ? this.opened : undefined;
+  }
+
+  /**
+   * A persistent queue in the store, for an exporter's `sending_queue.storage`.
+   * Exporters start after extensions and shut down before them, so the store
+   * is open for as long as they use it.
+   */
+  openQueue(name: string): PersistentQueueTable {
+    const store = this.opened;
+    if (store === undefined || !store.isOpen) throw new Error(`extension ${this.context.id} has no open store (not started, or shut down)`);
+    return store.queueTable(name);
   }
 
   /** Key rollup rows and events dropped because a buffer was full. */
@@ -213,6 +233,7 @@ export class StorageExtension implements Component, EngineStateHost {
       this.events.restore(events);
       this.recommendations.forget(changed.map((r) => r.id));
       this.writeFailures++;
+      this.writeFailuresCounter.add(1, { extension: this.context.id });
       if (this.writeFailures === 1) this.context.logger.error(`extension ${this.context.id}: store write failed; retrying at each snapshot interval, further failures are counted`, error);
       return;
     }

@@ -4,6 +4,7 @@ import type { KeyValue, Resource } from '../../src/otlp/model/common';
 import type { ExportTraceServiceRequest } from '../../src/otlp/model/trace';
 import { RECOMMEND_ATTRIBUTE_KEYS } from '../../src/recommend/trace-span-attributes';
 import type { TraceSpan } from '../../src/recommend/trace-span';
+import { boundedLabelValue } from '../../src/engine/label-value';
 
 /** Milliseconds of a nanosecond timestamp, keeping microseconds (exact BigInt division first). */
 function toMs(nanos: bigint | undefined): number {
@@ -12,7 +13,8 @@ function toMs(nanos: bigint | undefined): number {
 
 function serviceOf(resource: Resource | undefined): string {
   for (const kv of resource?.attributes ?? []) {
-    if (kv.key === 'service.name') return kv.value?.stringValue ?? '';
+    // Bounded as every engine bounds it: it names recommendations and joins them to SLO and key labels.
+    if (kv.key === 'service.name') return boundedLabelValue(kv.value?.stringValue ?? '');
   }
   return '';
 }

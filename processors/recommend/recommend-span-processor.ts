@@ -7,6 +7,7 @@ import type { Logger } from '../../src/logging/logger';
 import type { RecommendEngine } from '../../src/recommend/recommend-engine';
 import { pickRecommendAttributes } from '../../src/recommend/trace-span-attributes';
 import type { TraceSpan } from '../../src/recommend/trace-span';
+import { boundedLabelValue } from '../../src/engine/label-value';
 
 /**
  * Milliseconds of an HrTime, keeping whole microseconds: exactly the number
@@ -64,7 +65,7 @@ export class RecommendSpanProcessor implements SpanProcessor {
       if (span.resource !== this.lastResource) {
         this.lastResource = span.resource;
         const name = span.resource.attributes['service.name'];
-        this.lastService = typeof name === 'string' ? name : '';
+        this.lastService = typeof name === 'string' ? boundedLabelValue(name) : '';
       }
       const context = span.spanContext();
       const traceSpan: TraceSpan = {

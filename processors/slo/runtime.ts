@@ -5,6 +5,7 @@ import { registerSloMetrics } from '../../exporters/prometheus/slo-metrics';
 import type { SloProcessorSettings } from './config';
 import { startSloEvaluationLoop } from './evaluation-loop';
 import { OtlpSloProcessor } from './otlp-slo-processor';
+import { FailureCounter } from '../../src/logging/logger';
 
 /**
  * The gateway's `slo` processor: one engine (and its metrics and evaluation
@@ -18,9 +19,11 @@ export const sloProcessorRuntime: ProcessorRuntime = {
     let owner = false;
     if (shared.sloEngine === undefined) {
       owner = true;
+      const listenerFailures = new FailureCounter(context.logger, `${context.id}: an SLO alert listener`);
       shared.sloEngine = new SloEngine(sloSettings.objectives, {
         clock: context.clock,
         onAlert: (event) => context.logger.info(describeAlert(event)),
+        onError: (error) => listenerFailures.record(error),
       });
       registerSloMetrics(context.meter, shared.sloEngine);
     }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseEndpoint } from '../../exporters/prometheus/config';
 import type { ComponentFactory } from '../../src/config/component-factory';
 import { describeValue } from '../../src/config/describe-value';
-import { ALWAYS, emptyMeansDefaults, expects, nonEmptyString, strictMapping } from '../../src/config/schema-helpers';
+import { parseDuration, tryParseDuration } from '../../src/config/duration';
+import { ALWAYS, durationString, emptyMeansDefaults, expects, nonEmptyString, strictMapping } from '../../src/config/schema-helpers';
 import type { ErrorFunction } from '../../src/config/schema-helpers';
 import { BYTE_SIZE_EXAMPLES, tryParseByteSize } from './byte-size';
 
@@ -20,6 +21,10 @@ import { BYTE_SIZE_EXAMPLES, tryParseByteSize } from './byte-size';
  *         http:
  *           endpoint: 127.0.0.1:4318
  *           max_request_body_size: 16MiB         # after decompression
+ *           read_header_timeout: 10s             # until the request headers are complete
+ *           read_timeout: 30s                    # until the whole request (headers and body) is read
+ *           idle_timeout: 5s                     # an idle keep-alive connection is closed after this
+ *           max_connections: 1000                # open connections; further ones are closed at once
  *           tls: { cert_file: server.crt, key_file: server.key }
  *           auth: { bearer_token: ${env:SLOWATCH_TOKEN} }
  *
@@ -56,6 +61,14 @@ export interface OtlpHttpConfig {
   endpoint?: string;
   /** Largest request body accepted, after decompression: bytes or a size string (`16MiB`). */
   max_request_body_size?: number | string;
+  /** Until the request headers are complete (confighttp's read_header_timeout). A duration, e.g. `10s`. */
+  read_header_timeout?: string;
+  /** Until the whole request, headers and body, is read (confighttp's read_timeout); at least read_header_timeout. */
+  read_timeout?: string;
+  /** How long an idle keep-alive connection is kept (confighttp's idle_timeout). */
+  idle_timeout?: string;
+  /** Open connections at most; a connection past the cap is closed as soon as it is accepted. Not a Collector key. */
+  max_connections?: number;
   tls?: TlsConfig;
   auth?: AuthConfig;
 }
@@ -98,6 +111,11 @@ export interface OtlpGrpcSettings extends OtlpServerSettings {
 
 export interface OtlpHttpSettings extends OtlpServerSettings {
   readonly maxRequestBodySize: number;
+  /** Resolved configs always carry the four below; absent (hand-built settings in tests): the DEFAULT_HTTP_* values. */
+  readonly readHeaderTimeoutMs?: number;
+  readonly readTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+  readonly maxConnections?: number;
 }
 
 export interface TlsSettings {
@@ -117,6 +135,20 @@ export interface BearerAuthSettings {
 export const DEFAULT_OTLP_GRPC_ENDPOINT = '127.0.0.1:4317';
 export const DEFAULT_OTLP_HTTP_ENDPOINT = '127.0.0.1:4318';
 export const DEFAULT_MAX_MESSAGE_SIZE = '16MiB';
+export const DEFAULT_READ_HEADER_TIMEOUT = '10s';
+export const DEFAULT_READ_TIMEOUT = '30s';
+export const DEFAULT_IDLE_TIMEOUT = '5s';
+/**
+ * Open OTLP/HTTP connections at most. An idle connection costs a few KiB
+ * (socket, parser, buffers: about 10 KiB measured with Node 20), so the cap
+ * bounds idle-connection memory to about 10 MiB, and stays under the usual
+ * 1024 open-files limit with room for the other servers.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+/** Bounds of the three timeouts: below 100 ms a slow but honest client fails; above an hour nothing is protected. */
+export const MIN_TIMEOUT_MS = 100;
+export const MAX_TIMEOUT_MS = 3_600_000;
+export const MAX_CONNECTIONS_LIMIT = 1_000_000;
 /** Upper bound of both size limits: request bodies are held in memory whole. */
 export const MAX_SIZE_LIMIT_BYTES = 1_073_741_824;
 
@@ -134,8 +166,15 @@ export function createDefaultGrpcConfig(): Required<Pick<OtlpGrpcConfig, 'endpoi
 }
 
 /** What an `http:` key gets for everything it leaves out. */
-export function createDefaultHttpConfig(): Required<Pick<OtlpHttpConfig, 'endpoint' | 'max_request_body_size'>> {
-  return { endpoint: DEFAULT_OTLP_HTTP_ENDPOINT, max_request_body_size: DEFAULT_MAX_MESSAGE_SIZE };
+export function createDefaultHttpConfig(): Required<Omit<OtlpHttpConfig, 'tls' | 'auth'>> {
+  return {
+    endpoint: DEFAULT_OTLP_HTTP_ENDPOINT,
+    max_request_body_size: DEFAULT_MAX_MESSAGE_SIZE,
+    read_header_timeout: DEFAULT_READ_HEADER_TIMEOUT,
+    read_timeout: DEFAULT_READ_TIMEOUT,
+    idle_timeout: DEFAULT_IDLE_TIMEOUT,
+    max_connections: DEFAULT_MAX_CONNECTIONS,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -161,6 +200,21 @@ function byteSizeSchema() {
     if (!parsed.ok) ctx.addIssue({ code: 'custom', input: value, message: `must be ${SIZE_DESCRIPTION}, got ${describeValue(value)}: ${parsed.reason}` });
     else if (parsed.bytes < 1 || parsed.bytes > MAX_SIZE_LIMIT_BYTES) ctx.addIssue({ code: 'custom', input: value, message: `must be ${SIZE_DESCRIPTION}, got ${describeValue(value)}` });
   });
+}
+
+const TIMEOUT_DESCRIPTION = 'a duration from 100ms to 1h, e.g. 10s';
+
+const isTimeout = (ms: number): boolean => ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS;
+
+function timeoutSchema() {
+  return durationString({ description: TIMEOUT_DESCRIPTION, accepts: isTimeout });
+}
+
+const MAX_CONNECTIONS_DESCRIPTION = `an integer from 1 to ${MAX_CONNECTIONS_LIMIT}`;
+
+function maxConnectionsSchema() {
+  const error = expects(MAX_CONNECTIONS_DESCRIPTION);
+  return z.number({ error }).int({ error }).min(1, { error }).max(MAX_CONNECTIONS_LIMIT, { error });
 }
 
 const tlsSchema = strictMapping(
@@ -210,11 +264,30 @@ const httpSchema = strictMapping(
   {
     endpoint: endpointSchema(4318).optional(),
     max_request_body_size: byteSizeSchema().optional(),
+    read_header_timeout: timeoutSchema().optional(),
+    read_timeout: timeoutSchema().optional(),
+    idle_timeout: timeoutSchema().optional(),
+    max_connections: maxConnectionsSchema().optional(),
     tls: tlsSchema.optional(),
     auth: authSchema.optional(),
   },
-  'a mapping with endpoint, max_request_body_size, tls and auth',
-);
+  'a mapping with endpoint, max_request_body_size, read_header_timeout, read_timeout, idle_timeout, max_connections, tls and auth',
+).superRefine((http, ctx) => {
+  // Node refuses a header timeout longer than the request timeout, and it would be meaningless: say so here, naming both keys.
+  if (typeof http !== 'object' || http === null) return;
+  const defaults = createDefaultHttpConfig();
+  const header = tryParseDuration(http.read_header_timeout ?? defaults.read_header_timeout);
+  const whole = tryParseDuration(http.read_timeout ?? defaults.read_timeout);
+  // Only between two valid timeouts: an invalid one already has its own message.
+  if (header.ok && whole.ok && isTimeout(header.ms) && isTimeout(whole.ms) && header.ms > whole.ms) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['read_header_timeout'],
+      input: http.read_header_timeout,
+      message: `must be at most read_timeout (${http.read_timeout ?? defaults.read_timeout}): the headers are part of the request, got ${describeValue(http.read_header_timeout ?? defaults.read_header_timeout)}`,
+    });
+  }
+});
 
 const protocolsSchema = strictMapping(
   {
@@ -263,6 +336,10 @@ function resolveHttp(config: OtlpHttpConfig): OtlpHttpSettings {
   return {
     ...resolveServer(config.endpoint ?? defaults.endpoint, config),
     maxRequestBodySize: sizeInBytes(config.max_request_body_size ?? defaults.max_request_body_size),
+    readHeaderTimeoutMs: parseDuration(config.read_header_timeout ?? defaults.read_header_timeout),
+    readTimeoutMs: parseDuration(config.read_timeout ?? defaults.read_timeout),
+    idleTimeoutMs: parseDuration(config.idle_timeout ?? defaults.idle_timeout),
+    maxConnections: config.max_connections ?? defaults.max_connections,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createServer as createNetServer } from 'node:net';
-import { Metadata, Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
-import type { ServerUnaryCall, ServiceDefinition, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, ServerInterceptingCall, status as GrpcStatus } from '@grpc/grpc-js';
+import type { ServerInterceptingCallInterface, ServerInterceptor, ServerUnaryCall, ServiceDefinition, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
 import { SIGNALS } from '../../src/otlp/signal';
 import type { Signal } from '../../src/otlp/signal';
 import { BearerTokenCheck, UNAUTHENTICATED_MESSAGE } from './bearer-auth';
@@ -17,6 +17,38 @@ import { OTLP_GRPC_METHODS } from '../../src/otlp/transport';
 export const DEFAULT_GRPC_SHUTDOWN_GRACE_MS = 5_000;
 
 const identity = (bytes: Buffer): Buffer => bytes;
+
+/** The signal of a gRPC method path (`/opentelemetry.proto.collector.trace.v1.TraceService/Export` → traces). */
+function signalOfPath(path: string): Signal | undefined {
+  return SIGNALS.find((signal) => OTLP_GRPC_METHODS[signal] === path);
+}
+
+/**
+ * grpc-js refuses a message over grpc.max_receive_message_length itself, before
+ * any handler or interceptor listener sees it (the length prefix when
+ * uncompressed, so nothing is buffered; while inflating when compressed), by
+ * calling sendStatus on its own innermost call object. That object is what
+ * the first interceptor receives, so wrapping its sendStatus is the one place
+ * that sees those refusals. Our handler never answers RESOURCE_EXHAUSTED
+ * (back-pressure is UNAVAILABLE) and responses are far below the send limit,
+ * so every RESOURCE_EXHAUSTED here is an oversized request. A test
+ * (test/receivers/otlp/grpc.test.ts) checks the count, so a grpc-js change
+ * that bypasses this shows up there.
+ */
+function countOversizedMessages(metrics: ReceiverMetrics): ServerInterceptor {
+  return (descriptor, call: ServerInterceptingCallInterface) => {
+    const signal = signalOfPath(descriptor.path);
+    if (signal !== undefined) {
+      const send = call.sendStatus.bind(call);
+      call.sendStatus = (status: Parameters<ServerInterceptingCallInterface['sendStatus']>[0]): void => {
+        if (status.code === GrpcStatus.RESOURCE_EXHAUSTED) metrics.countRequest('grpc', signal, 'too_large');
+        send(status);
+      };
+    }
+    // A pass-through layer (no listener, no responder): the wrapped call underneath does the work.
+    return new ServerInterceptingCall(call);
+  };
+}
 
 /**
  * A hand-written service definition: messages stay raw bytes through
@@ -97,6 +129,7 @@ export class OtlpGrpcServer {
       'grpc.max_receive_message_length': settings.maxRecvMsgSize,
       // Responses are a few bytes; no reason to allow big ones.
       'grpc.max_send_message_length': 4 * 1024 * 1024,
+      interceptors: [countOversizedMessages(this.options.metrics)],
     });
     for (const signal of SIGNALS) {
       server.addService(serviceDefinition(signal), {

@@ -1,14 +1,16 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Signal } from '../../src/otlp/signal';
 import { BEARER_CHALLENGE, BearerTokenCheck, UNAUTHENTICATED_MESSAGE } from './bearer-auth';
 import { formatByteSize } from './byte-size';
 import { CONTENT_TYPE, decodeRequest, encodeResponse, encodeStatus } from './codec';
 import type { PayloadFormat } from './codec';
+import { DEFAULT_MAX_CONNECTIONS } from './config';
 import type { OtlpHttpSettings } from './config';
 import type { ExportHandler, ExportOutcome, FailureLog } from './export-handler';
-import type { ReceiverMetrics, RequestOutcome } from './receiver-metrics';
+import type { ReceiverMetrics, RefusedConnectionReason, RequestOutcome } from './receiver-metrics';
 import { parseContentEncoding, readRequestBody } from './request-body';
 import { RpcCode } from './rpc-code';
 import { loadTlsMaterial } from './tls-files';
@@ -34,6 +36,20 @@ export interface HttpTimeouts {
 
 export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, shutdownGraceMs: 5_000 };
 
+/** The canned answers Node itself would send, written by our clientError handler before it closes the socket. */
+const REQUEST_TIMEOUT_ANSWER = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+const HEADERS_TOO_LARGE_ANSWER = 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+const BAD_REQUEST_ANSWER = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+
+/**
+ * Node checks the header and request timeouts on an interval: at most 1 s
+ * (its default), and finer for short timeouts so a 1 s timeout fires within
+ * about 1.5 s rather than 2 s.
+ */
+function connectionsCheckingIntervalMs(timeouts: HttpTimeouts): number {
+  return Math.max(50, Math.min(1_000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 2)));
+}
+
 /**
  * A body this small (by Content-Length) is read and discarded after an early
  * answer (401, 404, 405, 415) so the connection can be kept; anything larger
@@ -55,7 +71,7 @@ export interface OtlpHttpServerOptions {
   readonly handler: ExportHandler;
   readonly metrics: ReceiverMetrics;
   readonly failures: FailureLog;
-  /** @default DEFAULT_HTTP_TIMEOUTS */
+  /** Override the settings' timeouts (tests). @default the settings' values, else DEFAULT_HTTP_TIMEOUTS */
   readonly timeouts?: Partial<HttpTimeouts>;
 }
 
@@ -76,9 +92,13 @@ export interface OtlpHttpServerOptions {
  * while streaming, after decompression), 415 other content types, 503 with
  * Retry-After on back-pressure, 500 internal errors.
  *
- * No cap on connections: memory per request is bounded by
- * max_request_body_size, and time by the timeouts above; a gateway that must
- * bound the total should sit behind a proxy or set a smaller body size.
+ * Abuse bounds: a connection must complete its headers within
+ * read_header_timeout and its whole request within read_timeout (else 408 and
+ * the connection is closed), an idle keep-alive connection is closed after
+ * idle_timeout, and at most max_connections are open (Node's maxConnections:
+ * a connection past it is closed on accept). Each of those closes is counted
+ * in slowatch_receiver_refused_connections_total; memory per request is
+ * bounded by max_request_body_size.
  */
 export class OtlpHttpServer {
   private server: Server | undefined;
@@ -87,9 +107,22 @@ export class OtlpHttpServer {
   private inFlight = 0;
   private closing = false;
   private idle: (() => void) | undefined;
+  /**
+   * Sockets whose request headers were complete and whose request is not
+   * answered yet: a timeout on one of them is a request (body) timeout,
+   * on any other socket a header timeout. Weak: a destroyed socket leaves.
+   */
+  private readonly readingBody = new WeakSet<Socket>();
 
   constructor(private readonly options: OtlpHttpServerOptions) {
-    this.timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
+    const { settings } = options;
+    this.timeouts = {
+      ...DEFAULT_HTTP_TIMEOUTS,
+      ...(settings.readHeaderTimeoutMs !== undefined && { headersMs: settings.readHeaderTimeoutMs }),
+      ...(settings.readTimeoutMs !== undefined && { requestMs: settings.readTimeoutMs }),
+      ...(settings.idleTimeoutMs !== undefined && { keepAliveMs: settings.idleTimeoutMs }),
+      ...options.timeouts,
+    };
     this.auth = options.settings.auth === undefined ? undefined : new BearerTokenCheck(options.settings.auth.bearerToken);
   }
 
@@ -103,7 +136,7 @@ export class OtlpHttpServer {
   async start(): Promise<void> {
     const { settings, receiverId } = this.options;
     let server: Server;
-    const serverOptions = { connectionsCheckingInterval: 1_000, requestTimeout: this.timeouts.requestMs, headersTimeout: this.timeouts.headersMs, keepAliveTimeout: this.timeouts.keepAliveMs };
+    const serverOptions = { connectionsCheckingInterval: connectionsCheckingIntervalMs(this.timeouts), requestTimeout: this.timeouts.requestMs, headersTimeout: this.timeouts.headersMs, keepAliveTimeout: this.timeouts.keepAliveMs };
     if (settings.tls !== undefined) {
       let material;
       try {
@@ -118,6 +151,10 @@ export class OtlpHttpServer {
     server.headersTimeout = this.timeouts.headersMs;
     server.requestTimeout = this.timeouts.requestMs;
     server.keepAliveTimeout = this.timeouts.keepAliveMs;
+    server.maxConnections = settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    // Node closes a connection past maxConnections right after accepting it, and says so with 'drop'.
+    server.on('drop', () => this.options.metrics.countRefusedConnection('http', 'connection_limit'));
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
     server.on('request', (request: IncomingMessage, response: ServerResponse) => this.dispatch(request, response, false));
     // Answer Expect: 100-continue ourselves, so a body that will be refused is never invited.
     server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => this.dispatch(request, response, true));
@@ -158,12 +195,47 @@ export class OtlpHttpServer {
     this.server = undefined;
   }
 
+  /**
+   * Node's 'clientError': a header or request timeout (ERR_HTTP_REQUEST_TIMEOUT,
+   * from the connections check), headers over Node's 16 KiB limit, or bytes
+   * that are not HTTP. Without a listener Node answers and closes by itself;
+   * listening lets us count the refusal, so we answer as Node would and close.
+   * A client that reset or closed its connection mid-request (ECONNRESET,
+   * EPIPE, or llhttp's HPE_INVALID_EOF_STATE) went away by itself: not a
+   * refusal, not counted.
+   */
+  private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    let answer: string;
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      const reason: RefusedConnectionReason = this.readingBody.has(socket) ? 'request_timeout' : 'header_timeout';
+      this.options.metrics.countRefusedConnection('http', reason);
+      answer = REQUEST_TIMEOUT_ANSWER;
+    } else if (error.code === 'HPE_HEADER_OVERFLOW') {
+      this.options.metrics.countRefusedConnection('http', 'headers_too_large');
+      answer = HEADERS_TOO_LARGE_ANSWER;
+    } else {
+      this.options.metrics.countRefusedConnection('http', 'malformed');
+      answer = BAD_REQUEST_ANSWER;
+    }
+    // Only when no answer has started on this socket, so a half-written response is never corrupted.
+    const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+    if (inProgress?.headersSent !== true) socket.write(answer);
+    socket.destroy();
+  }
+
   private dispatch(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): void {
     this.inFlight++;
+    const socket = request.socket;
+    this.readingBody.add(socket);
     let done = false;
     const finished = (): void => {
       if (done) return;
       done = true;
+      this.readingBody.delete(socket);
       this.inFlight--;
       if (this.inFlight === 0 && this.idle !== undefined) this.idle();
     };

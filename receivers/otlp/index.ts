@@ -19,7 +19,7 @@ export type {
   BearerAuthSettings,
 } from './config';
 export { RECEIVER_REQUESTS_METRIC, receiverMetricNames } from './receiver-metrics';
-export type { RequestOutcome, Transport } from './receiver-metrics';
+export type { RefusedConnectionReason, RequestOutcome, Transport } from './receiver-metrics';
 export { OTLP_HTTP_PATHS, DEFAULT_HTTP_TIMEOUTS } from './http-server';
 export type { HttpTimeouts } from './http-server';
 export { OTLP_GRPC_METHODS } from '../../src/otlp/transport';

@@ -10,13 +10,27 @@ export type Transport = 'http' | 'grpc';
  * - `success`: answered 200 / OK (partial_success included);
  * - `invalid`: 400 / INVALID_ARGUMENT: undecodable data, a bad compressed
  *   body, or a PermanentError from the pipeline;
- * - `too_large`: 413 (HTTP only; gRPC refuses oversized messages before the receiver sees them);
+ * - `too_large`: 413 / RESOURCE_EXHAUSTED (over max_request_body_size or max_recv_msg_size);
  * - `unsupported`: 415 (content type) or a signal no pipeline takes (404 / UNIMPLEMENTED);
  * - `unauthenticated`: 401 / UNAUTHENTICATED;
  * - `backpressure`: 503 / UNAVAILABLE, the pipeline could not take the data now;
  * - `internal_error`: 500 / INTERNAL.
  */
 export type RequestOutcome = 'success' | 'invalid' | 'too_large' | 'unsupported' | 'unauthenticated' | 'backpressure' | 'internal_error';
+
+/**
+ * Why the receiver closed a connection without serving a request on it, the
+ * `reason` label of `slowatch_receiver_refused_connections_total` (OTLP/HTTP):
+ * - `header_timeout`: the request headers were not complete within read_header_timeout (408);
+ * - `request_timeout`: the headers were, the body was not complete within read_timeout (408);
+ * - `connection_limit`: max_connections were open; closed right after accept;
+ * - `headers_too_large`: headers over Node's 16 KiB limit (431);
+ * - `malformed`: bytes that are not HTTP/1.1 (400).
+ * Idle keep-alive connections closed after idle_timeout are not refusals and are not counted.
+ */
+export type RefusedConnectionReason = 'header_timeout' | 'request_timeout' | 'connection_limit' | 'headers_too_large' | 'malformed';
+
+export const RECEIVER_REFUSED_CONNECTIONS_METRIC = 'slowatch_receiver_refused_connections_total';
 
 /** Metric names, exactly as the Prometheus exporter shows them. */
 export function receiverMetricNames(signal: Signal): { readonly accepted: string; readonly refused: string } {
@@ -36,7 +50,10 @@ export const RECEIVER_REQUESTS_METRIC = 'slowatch_receiver_requests_total';
  *     PermanentError, or an internal error): the client was told so;
  *   slowatch_receiver_requests_total{receiver,transport,signal,outcome}
  *     every request to an OTLP endpoint (see RequestOutcome): the only count of
- *     requests whose items cannot be counted because they never decoded.
+ *     requests whose items cannot be counted because they never decoded;
+ *   slowatch_receiver_refused_connections_total{receiver,transport,reason}
+ *     connections closed before a request on them could be answered (see
+ *     RefusedConnectionReason): timeouts, the connection cap, bad HTTP.
  *
  * Requests to unknown paths and with wrong methods are not OTLP requests and are not counted.
  */
@@ -44,6 +61,7 @@ export class ReceiverMetrics {
   private readonly accepted: Readonly<Record<Signal, Counter>>;
   private readonly refused: Readonly<Record<Signal, Counter>>;
   private readonly requests: Counter;
+  private readonly refusedConnections: Counter;
 
   constructor(
     meter: Meter,
@@ -60,6 +78,9 @@ export class ReceiverMetrics {
     this.accepted = accepted;
     this.refused = refused;
     this.requests = meter.createCounter(RECEIVER_REQUESTS_METRIC, { description: 'Number of OTLP export requests received, by outcome.' });
+    this.refusedConnections = meter.createCounter(RECEIVER_REFUSED_CONNECTIONS_METRIC, {
+      description: 'Number of connections closed before a request on them could be answered, by reason.',
+    });
   }
 
   /** Shows the item counters at 0 for the signals and transports in use, before any traffic. */
@@ -78,5 +99,9 @@ export class ReceiverMetrics {
 
   countRequest(transport: Transport, signal: Signal, outcome: RequestOutcome): void {
     this.requests.add(1, { receiver: this.receiverId, transport, signal, outcome });
+  }
+
+  countRefusedConnection(transport: Transport, reason: RefusedConnectionReason): void {
+    this.refusedConnections.add(1, { receiver: this.receiverId, transport, reason });
   }
 }

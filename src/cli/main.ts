@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { runValidateCommand } from './validate-command';
-import { startGateway } from './serve-command';
+import { ReloadableGateway, oneLineReason } from './serve-command';
 import { addCompareCommand } from './compare-command';
 import { addRegressCommand } from './regress-command';
 import { addRecommendationsCommand } from './recommendations-command';
 import { addRulesCommand } from './rules-command';
 import { addDashboardsCommand } from './dashboards-command';
 import { addReportCommand } from './report-command';
-import { createStderrLogger, describeError, parseLogLevel } from '../logging/logger';
+import { createStderrLogger, parseLogLevel } from '../logging/logger';
 import type { LogLevel } from '../logging/logger';
 import { loadConfig } from '../config/load-config';
 
@@ -38,7 +38,7 @@ export function createProgram(): Command {
 
   program
     .command('serve')
-    .description('run the pipelines of the configuration until SIGTERM or SIGINT')
+    .description('run the pipelines of the configuration until SIGTERM or SIGINT; SIGHUP reloads the config file')
     .option('--config <path>', 'config file (default: $SLOWATCH_CONFIG, then ./otel-config.yaml, then built-in defaults)')
     .action(async (options: { config?: string }) => {
       await serve(options.config);
@@ -75,15 +75,14 @@ async function serve(configPath: string | undefined): Promise<void> {
   const logger = createStderrLogger({ level });
   let gateway;
   try {
-    gateway = await startGateway({ configPath, env: process.env, logger });
+    gateway = await ReloadableGateway.start({ configPath, env: process.env, logger });
   } catch (error) {
     // Startup failures are one line and a non-zero exit, never a stack trace.
-    const reason = describeError(error).split('\n').filter((l) => l.trim() !== '').join('; ');
-    logger.error(`cannot start: ${reason}`);
+    logger.error(`cannot start: ${oneLineReason(error)}`);
     process.exitCode = 1;
     return;
   }
-  logger.info(gateway.summary);
+  logger.info(gateway.current.summary);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -103,6 +102,14 @@ async function serve(configPath: string | undefined): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // SIGHUP re-reads the config file (see ReloadableGateway); nothing runs only when neither config starts.
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    logger.info('SIGHUP: reloading the configuration');
+    void gateway.reload().then((outcome) => {
+      if (outcome.result === 'failed' && !stopping) process.exit(1);
+    });
+  });
 }
 
 /**

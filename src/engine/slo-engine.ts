@@ -17,11 +17,14 @@ import type { SloEngineState, SloObjectiveState, SloSeriesState } from './slo-en
 import { SLO_ENGINE_STATE_FORMAT, parseSloEngineState } from './slo-engine-state';
 import { fingerprintChanges, objectiveFingerprint } from './objective-fingerprint';
 import type { StateRestoreSummary } from './state-restore-summary';
+import { boundedLabelValue } from './label-value';
 
 export interface SloEngineOptions {
   readonly clock: Clock;
   /** Called on every alert transition (fire or resolve). */
   readonly onAlert?: (event: SloAlertEvent) => void;
+  /** An alert listener that threw; the other listeners and series carry on. */
+  readonly onError?: (error: unknown) => void;
 }
 
 const ONE_HOUR_INDEX = SLO_WINDOWS.findIndex((w) => w.label === '1h');
@@ -136,9 +139,11 @@ export class SloEngine {
   private readonly clock: Clock;
   /** onAlert and subscribers, in that order. */
   private readonly alertListeners: ((event: SloAlertEvent) => void)[] = [];
+  private readonly onError: ((error: unknown) => void) | undefined;
 
   constructor(objectives: readonly ObjectiveSpec[], options: SloEngineOptions) {
     this.clock = options.clock;
+    this.onError = options.onError;
     if (options.onAlert !== undefined) this.alertListeners.push(options.onAlert);
     // Always installed, since listeners may subscribe later; it runs on state changes only.
     const onTransition = (series: SloSeries, t: AlertTransition): void => this.reportTransition(series, t);
@@ -181,8 +186,8 @@ export class SloEngine {
       if (!o.matcher.matches(span, this.namer)) continue;
       const bad = o.availability ? isAvailabilityBad(span) : isLatencyBad(span, o.latencyThresholdMs);
       const values = o.scratch;
-      values[0] = span.service;
-      for (let g = 1; g < values.length; g++) values[g] = attributeValueToString(span.attribute(o.labelNames[g] as string));
+      values[0] = boundedLabelValue(span.service);
+      for (let g = 1; g < values.length; g++) values[g] = boundedLabelValue(attributeValueToString(span.attribute(o.labelNames[g] as string)));
       o.index.get(values).record(time, bad);
     }
   }
@@ -325,8 +330,13 @@ export class SloEngine {
     for (const listener of this.alertListeners) {
       try {
         listener(event);
-      } catch {
+      } catch (error) {
         // A listener's failure must not stop evaluation of the other series, nor the other listeners.
+        try {
+          this.onError?.(error);
+        } catch {
+          // Reporting the failure must not fail the evaluation either.
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { SpanSample } from './span-sample';
 import { OtlpSpanKind, OtlpStatusCode } from './span-sample';
+import { boundedLabelValue, MAX_LABEL_VALUE_LENGTH } from './label-value';
 
 /**
  * Reading HTTP facts from spans under both the stable semantic conventions
@@ -55,20 +56,23 @@ export class OperationNamer {
   /** @param maxEntries bound on cached (method, route) pairs. */
   constructor(private readonly maxEntries = 4096) {}
 
+  /** The operation name, at most MAX_LABEL_VALUE_LENGTH long (it becomes a series label). */
   operation(span: SpanSample): string {
     const route = httpRoute(span);
-    if (route === undefined) return span.name;
+    if (route === undefined) return boundedLabelValue(span.name);
     const method = httpMethod(span);
-    if (method === undefined) return span.name;
+    if (method === undefined) return boundedLabelValue(span.name);
+    // Over-long routes or methods are never cache keys: the cache would hold the raw strings (4096 × 1 MiB).
+    if (route.length > MAX_LABEL_VALUE_LENGTH || method.length > MAX_LABEL_VALUE_LENGTH) return boundedLabelValue(`${method} ${route}`);
     let routes = this.byMethod.get(method);
     if (routes === undefined) {
-      if (this.size >= this.maxEntries) return `${method} ${route}`;
+      if (this.size >= this.maxEntries) return boundedLabelValue(`${method} ${route}`);
       routes = new Map();
       this.byMethod.set(method, routes);
     }
     let name = routes.get(route);
     if (name === undefined) {
-      name = `${method} ${route}`;
+      name = boundedLabelValue(`${method} ${route}`);
       if (this.size < this.maxEntries) {
         routes.set(route, name);
         this.size++;

@@ -14,6 +14,7 @@ import type { KeySampling } from './regression-key';
 import type { RegressionSpec } from './regression-spec';
 import { ServiceVersions, runConcurrently } from './service-versions';
 import type { TrackedVersion } from './service-versions';
+import { boundedLabelValue } from '../engine/label-value';
 
 /** The resource attribute that names a deploy. */
 export const SERVICE_VERSION_ATTRIBUTE = 'service.version';
@@ -146,20 +147,20 @@ export class RegressionEngine {
     if (this.kindEnabled[kind] !== true) return;
     if (this.serviceFilter !== undefined && !this.serviceFilter.has(span.service)) return;
     const rawVersion = span.resourceAttributes[SERVICE_VERSION_ATTRIBUTE];
-    const versionName = typeof rawVersion === 'string' ? rawVersion : attributeValueToString(rawVersion);
+    const versionName = boundedLabelValue(typeof rawVersion === 'string' ? rawVersion : attributeValueToString(rawVersion));
     if (versionName === '') {
       this.untracked.noVersion++;
       return;
     }
     const now = this.clock.now();
-    const service = this.serviceOf(span.service);
+    const service = this.serviceOf(boundedLabelValue(span.service));
     if (service === undefined) {
       this.untracked.serviceLimit++;
       return;
     }
     const version = service.observe(versionName, now);
     const scratch = this.scratch;
-    scratch[0] = span.service;
+    scratch[0] = boundedLabelValue(span.service);
     scratch[1] = this.namer.operation(span);
     scratch[2] = SPAN_KIND_LABELS[kind] as string;
     const key = this.keys.get(scratch);

@@ -25,6 +25,8 @@ import type { RecommendEngine } from '../recommend/recommend-engine';
 import { isRecommendationSourceHost } from '../../extensions/web/recommendation-source-host';
 import { isReportStoreHost } from '../../extensions/web/report-store-host';
 import { isEngineStateHost } from '../../extensions/storage/engine-state-host';
+import { queueStorageLinkIssues } from '../../exporters/otlp/queue-storage-links';
+import { isQueueStorageClient, isQueueStorageHost } from '../storage/persistent-queue';
 import { settingsOf } from '../config/component-factory';
 import { processorsInSeveralPipelines } from '../config/one-pipeline-processors';
 import type { BaselineEngine } from '../engine/baseline-engine';
@@ -261,6 +263,15 @@ export class Service {
       for (const { component } of this.extensions) if (isReportStoreHost(component)) component.addReportStore(() => storage.store);
     }
 
+    // Exporters with a persistent sending queue get the storage extension it lives in; they open the
+    // queue at their start, after the extensions started (checkGatewayConfig checked the ids).
+    for (const { id, component } of this.exporters) {
+      if (!isQueueStorageClient(component) || component.queueStorageId === undefined) continue;
+      const host = this.extensions.find((e) => e.id === component.queueStorageId)?.component;
+      if (!isQueueStorageHost(host)) throw new Error(`exporter ${id}: sending_queue.storage "${component.queueStorageId}" is not a storage extension of service.extensions`);
+      component.attachQueueStorage(host);
+    }
+
     // Alert exporters (alertmanager, webhook) get every slo, anomaly and regression engine's events.
     const alertFailures = new FailureCounter(this.options.logger, 'delivering an alert to the alert exporters');
     connectAlertSinks(
@@ -334,7 +345,9 @@ export class Service {
     await phase([...this.receivers].reverse(), false);
     await phase(this.processors, false);
     await phase(this.exporters, false);
-    await phase(others.reverse(), true);
+    // Extensions and metric endpoints in parallel: none waits for another, and the storage extension's last write (synchronous)
+    // must happen even when an earlier phase used up the deadline (a reload opens the store again right after).
+    await phase(others.reverse(), false);
     await this.meterProvider.shutdown().catch(() => undefined);
   }
 
@@ -376,6 +389,7 @@ export function checkGatewayConfig(config: SlowatchConfig): void {
     ...duplicateObjectiveNames(config),
     ...anomalyLinkIssues(config),
     ...recommendLinkIssues(config),
+    ...queueStorageLinkIssues(config),
   ];
   if (issues.length > 0) throw new ConfigError(issues);
 }

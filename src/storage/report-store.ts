@@ -36,6 +36,11 @@ export interface KeyRollupQuery {
   readonly service: string;
   /** Every operation of the service when absent. */
   readonly operation?: string;
+  /**
+   * Only this span kind (with `operation`): the whole primary key is then
+   * bound, so the read touches only the rows it returns. Every kind when absent.
+   */
+  readonly spanKind?: string;
   readonly fromMs: number;
   readonly toMs: number;
   /** Most rows returned (the newest). @default 2000 */

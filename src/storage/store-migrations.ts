@@ -108,6 +108,28 @@ const V1_SCHEMA = `
   CREATE INDEX events_by_service ON events (service, at_ms);
 `;
 
+/**
+ * Version 2: the `otlp` exporters' persistent sending queues (see
+ * src/storage/persistent-queue.ts). One table for every exporter, told apart
+ * by `queue` (the exporter's id). AUTOINCREMENT: ids are never reused, so
+ * `ORDER BY id` is the order of arrival even after the newest rows were
+ * deleted. `body` is the batch in OTLP protobuf, `dispatched` is set before
+ * the first attempt to send it, so a restart knows which rows it sends again.
+ */
+const V2_EXPORTER_QUEUE = `
+  CREATE TABLE exporter_queue (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue       TEXT NOT NULL,
+    signal      TEXT NOT NULL,
+    items       INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    enqueued_ms INTEGER NOT NULL,
+    dispatched  INTEGER NOT NULL DEFAULT 0,
+    body        BLOB NOT NULL
+  );
+  CREATE INDEX exporter_queue_by_queue ON exporter_queue (queue, id);
+`;
+
 /** Every step of the schema, oldest first. The last one's version is the current schema version. */
 export const STORE_MIGRATIONS: readonly StoreMigration[] = [
   {
@@ -118,6 +140,11 @@ export const STORE_MIGRATIONS: readonly StoreMigration[] = [
       // In the same transaction as the tables: a file with slowatch's tables always carries slowatch's id.
       db.pragma(`application_id = ${SLOWATCH_APPLICATION_ID}`);
     },
+  },
+  {
+    version: 2,
+    description: "the exporters' persistent sending queues",
+    up: (db) => db.exec(V2_EXPORTER_QUEUE),
   },
 ];
 

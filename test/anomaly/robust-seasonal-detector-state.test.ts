@@ -48,6 +48,7 @@ function feed(d: RobustSeasonalDetector, values: readonly number[], from: number
 
 describe('RobustSeasonalDetector state', () => {
   it('continues exactly where it left off after export, v8 round trip and restore (any split point, any options)', () => {
+    let withAnomalyAfterSplit = 0;
     fc.assert(
       fc.property(
         fc.record({
@@ -73,12 +74,13 @@ describe('RobustSeasonalDetector state', () => {
           const after = new RobustSeasonalDetector(options);
           after.restoreState(state);
           expect(feed(after, values, split, values.length)).toEqual(expected.slice(split));
-          // The series does alert (the shift), so the readings compared include an anomaly.
-          expect(expected.some((r) => r.anomalous)).toBe(true);
+          if (expected.slice(split).some((r) => r.anomalous)) withAnomalyAfterSplit++;
         },
       ),
       { numRuns: 25 },
     );
+    // Most series alert on the shift (not every seed and option set does), so the readings compared include anomalies.
+    expect(withAnomalyAfterSplit).toBeGreaterThan(5);
   });
 
   it('resumes an anomaly open at the export: it stays open and ends as in the uninterrupted run', () => {

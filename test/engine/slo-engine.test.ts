@@ -141,6 +141,28 @@ describe('SloEngine cardinality', () => {
 });
 
 describe('SloEngine alerts with a fake clock', () => {
+  it('reports a throwing alert listener to onError and still delivers to the others', () => {
+    const clock = new ManualClock(T0);
+    const errors: unknown[] = [];
+    const delivered: SloAlertEvent[] = [];
+    const engine = new SloEngine([objectiveSpec()], {
+      clock,
+      onAlert: () => {
+        throw new Error('listener down');
+      },
+      onError: (error) => errors.push(error),
+    });
+    engine.subscribe((event) => delivered.push(event));
+    for (let m = 0; m < 10; m++) {
+      for (let i = 0; i < 100; i++) engine.record(serverSpan(clock, { status: i < 50 ? 500 : 200 }));
+      clock.advance(MINUTE_MS);
+    }
+    expect(() => engine.evaluate()).not.toThrow();
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(errors).toHaveLength(delivered.length);
+    expect(errors[0]).toEqual(new Error('listener down'));
+  });
+
   it('reports the slow page rule (30m/6h, 6x) when it holds first', () => {
     const clock = new ManualClock(T0);
     const events: SloAlertEvent[] = [];

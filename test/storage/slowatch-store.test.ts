@@ -42,9 +42,9 @@ describe('SlowatchStore: opening', () => {
     store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('application_id', { simple: true })).toBe(SLOWATCH_APPLICATION_ID);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(STORE_MIGRATIONS.length);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['events', 'key_rollups', 'objectives', 'rollup_keys', 'slo_hourly', 'slo_rollups', 'slo_series', 'snapshots']);
+    expect(tables).toEqual(['events', 'exporter_queue', 'key_rollups', 'objectives', 'rollup_keys', 'slo_hourly', 'slo_rollups', 'slo_series', 'snapshots']);
     db.close();
   });
 
@@ -66,22 +66,23 @@ describe('SlowatchStore: opening', () => {
     const blank = path.join(tempDir(), 'blank.db');
     new Database(blank).close();
     const store = SlowatchStore.open({ path: blank });
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(STORE_MIGRATIONS.length);
     store.close();
   });
 
-  it('upgrades a version 1 store to version 2 in place, keeping its rows', () => {
+  it('upgrades a store to a further version in place, keeping its rows', () => {
     const file = path.join(tempDir(), 'slowatch.db');
     const v1 = SlowatchStore.open({ path: file });
     v1.write({ sloRollups: [sloRow()] });
     v1.close();
+    const next = STORE_MIGRATIONS.length + 1;
     const v2: StoreMigration = {
-      version: 2,
+      version: next,
       description: 'test: a note per objective',
       up: (db) => db.exec('ALTER TABLE objectives ADD COLUMN note TEXT'),
     };
     const upgraded = SlowatchStore.open({ path: file, migrations: [...STORE_MIGRATIONS, v2] });
-    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.schemaVersion).toBe(next);
     expect(upgraded.sloCounts({ slo: 'checkout', fromMs: T0, toMs: T0 + MINUTE })).toEqual({ good: 10, bad: 1 });
     upgraded.close();
     const db = new Database(file, { readonly: true });
@@ -95,7 +96,7 @@ describe('SlowatchStore: opening', () => {
     const file = path.join(tempDir(), 'slowatch.db');
     SlowatchStore.open({ path: file }).close();
     const broken: StoreMigration = {
-      version: 2,
+      version: STORE_MIGRATIONS.length + 1,
       description: 'test: fails half-way',
       up: (db) => {
         db.exec('CREATE TABLE half (x)');
@@ -104,7 +105,7 @@ describe('SlowatchStore: opening', () => {
     };
     expect(() => SlowatchStore.open({ path: file, migrations: [...STORE_MIGRATIONS, broken] })).toThrow('boom');
     const store = SlowatchStore.open({ path: file });
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(STORE_MIGRATIONS.length);
     store.close();
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });
@@ -113,8 +114,9 @@ describe('SlowatchStore: opening', () => {
 
   it('refuses a migration list out of order', () => {
     const file = path.join(tempDir(), 'slowatch.db');
-    const skipped: StoreMigration = { version: 3, description: 'gap', up: () => undefined };
-    expect(() => SlowatchStore.open({ path: file, migrations: [...STORE_MIGRATIONS, skipped] })).toThrow('has version 3, expected 2');
+    const n = STORE_MIGRATIONS.length;
+    const skipped: StoreMigration = { version: n + 2, description: 'gap', up: () => undefined };
+    expect(() => SlowatchStore.open({ path: file, migrations: [...STORE_MIGRATIONS, skipped] })).toThrow(`has version ${n + 2}, expected ${n + 1}`);
   });
 });
 
@@ -197,7 +199,7 @@ describe('SlowatchStore: refusing files it does not own, untouched', () => {
     const db = new Database(file);
     db.pragma('user_version = 99');
     db.close();
-    expectRefused(file, /newer slowatch \(schema version 99; this slowatch knows up to 1\)/);
+    expectRefused(file, new RegExp(`newer slowatch \\(schema version 99; this slowatch knows up to ${STORE_MIGRATIONS.length}\\)`));
   });
 
   it('refuses, read-only, a missing file or an empty database without creating anything', () => {
@@ -341,6 +343,10 @@ describe('SlowatchStore: writing and reading', () => {
     const service = store.keyRollups({ service: 'shop', fromMs: T0, toMs: T0 + 10 * MINUTE });
     expect(service.map((r) => `${r.endMs - T0}:${r.operation}`)).toEqual([`${MINUTE}:GET /cart`, `${2 * MINUTE}:GET /cart`, `${2 * MINUTE}:POST /pay`, `${3 * MINUTE}:GET /cart`, `${4 * MINUTE}:GET /cart`]);
     expect(service[2]?.p50Ms).toBeNull();
+    // One span kind of an operation: the same operation name as a consumer elsewhere is not mixed in.
+    store.write({ keyRollups: [keyRow({ spanKind: 'client', endMs: T0 + 2 * MINUTE, count: 7 })] });
+    expect(store.keyRollups({ service: 'shop', operation: 'GET /cart', spanKind: 'client', fromMs: T0, toMs: T0 + 10 * MINUTE }).map((r) => r.count)).toEqual([7]);
+    expect(store.keyRollups({ service: 'shop', operation: 'GET /cart', spanKind: 'server', fromMs: T0, toMs: T0 + 10 * MINUTE, limit: 2 }).map((r) => r.count)).toEqual([102, 103]);
     store.close();
   });
 

@@ -57,28 +57,23 @@ export function readServiceView(store: ReportStore, service: string, fromMs: num
   const keys = store.keys().filter((key) => key.service === service);
   if (keys.length === 0) return undefined;
   const shown = keys.slice(0, MAX_SERVICE_OPERATIONS);
-  // keyRollups filters by operation, not span kind: read each operation once and split by kind.
+  // One read per key, bound on the whole primary key: it touches only the rows it returns.
   const operations: OperationLatency[] = [];
-  const byOperation = new Map<string, string[]>();
-  for (const key of shown) byOperation.set(key.operation, [...(byOperation.get(key.operation) ?? []), key.spanKind]);
-  for (const [operation, spanKinds] of byOperation) {
-    const rows = store.keyRollups({ service, operation, fromMs, toMs, limit: MAX_ROLLUPS_PER_OPERATION * spanKinds.length });
-    for (const spanKind of spanKinds) {
-      const own = rows.filter((row) => row.spanKind === spanKind);
-      operations.push({
-        operation,
-        spanKind,
-        points: own.map((row) => ({
-          endMs: row.endMs,
-          p95Ms: row.p95Ms,
-          expectedLowMs: row.p95ExpectedLow,
-          expectedCenterMs: row.p95ExpectedCenter,
-          expectedHighMs: row.p95ExpectedHigh,
-        })),
-        count: own.reduce((sum, row) => sum + row.count, 0),
-        errors: own.reduce((sum, row) => sum + row.errors, 0),
-      });
-    }
+  for (const { operation, spanKind } of shown) {
+    const own = store.keyRollups({ service, operation, spanKind, fromMs, toMs, limit: MAX_ROLLUPS_PER_OPERATION });
+    operations.push({
+      operation,
+      spanKind,
+      points: own.map((row) => ({
+        endMs: row.endMs,
+        p95Ms: row.p95Ms,
+        expectedLowMs: row.p95ExpectedLow,
+        expectedCenterMs: row.p95ExpectedCenter,
+        expectedHighMs: row.p95ExpectedHigh,
+      })),
+      count: own.reduce((sum, row) => sum + row.count, 0),
+      errors: own.reduce((sum, row) => sum + row.errors, 0),
+    });
   }
   const events = (kind: 'anomaly' | 'regression'): EventView[] => store.events({ fromMs, toMs, kinds: [kind], service, limit: MAX_SERVICE_EVENTS }).map(eventViewOf);
   return { service, fromMs, toMs, operations, operationsOmitted: keys.length - shown.length, anomalies: events('anomaly'), regressions: events('regression') };

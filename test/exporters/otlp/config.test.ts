@@ -56,7 +56,7 @@ describe('otlp exporter config', () => {
       compression: 'gzip',
       timeoutMs: 10_000,
       tls: { insecure: false, insecureSkipVerify: false },
-      sendingQueue: { enabled: true, numConsumers: 4, queueSize: 1000, maxItems: 50_000 },
+      sendingQueue: { enabled: true, numConsumers: 4, queueSize: 1000, maxItems: 50_000, maxBytes: 256 * 1024 * 1024 },
       retry: {
         enabled: true,
         initialIntervalMs: 5000,
@@ -70,7 +70,7 @@ describe('otlp exporter config', () => {
 
   it('keeps nested defaults when a nested mapping is partly written', () => {
     const settings = resolve({ endpoint: 'http://h:4318', sending_queue: { queue_size: 10, max_items: 5000 }, retry_on_failure: { initial_interval: '1s' } });
-    expect(settings.sendingQueue).toEqual({ enabled: true, numConsumers: 4, queueSize: 10, maxItems: 5000 });
+    expect(settings.sendingQueue).toEqual({ enabled: true, numConsumers: 4, queueSize: 10, maxItems: 5000, maxBytes: 256 * 1024 * 1024 });
     expect(settings.retry).toMatchObject({ initialIntervalMs: 1000, maxIntervalMs: 30_000, multiplier: 1.5 });
   });
 
@@ -129,7 +129,7 @@ describe('otlp exporter config', () => {
       'sending_queue.num_consumers: must be an integer from 1 to 1000, got 0',
       'sending_queue.queue_size: must be an integer from 1 to 1000000, got 1.5',
       // the config layer reports this one at the key itself (sending_queue.size)
-      'sending_queue: unknown key; valid keys: enabled, num_consumers, queue_size, max_items',
+      'sending_queue: unknown key; valid keys: enabled, num_consumers, queue_size, max_items, storage, max_bytes',
     ]);
     expect(messages({ endpoint: 'http://h', retry_on_failure: { initial_interval: '1m', randomization_factor: 2, multiplier: 0.5 } })).toEqual([
       'retry_on_failure.randomization_factor: must be a number from 0 to 1, got 2',
@@ -146,5 +146,35 @@ describe('exporter runtimes', () => {
     expect(debugExporterRuntime.create({ verbosity: 'basic' }, ['logs'], ctx)).toBeInstanceOf(DebugExporter);
     expect(fileExporterRuntime.create({ path: 'x', rotation: { maxBytes: 1, maxBackups: 1 } }, ['metrics'], ctx)).toBeInstanceOf(FileExporter);
     expect([otlpExporterRuntime.type, debugExporterRuntime.type, fileExporterRuntime.type]).toEqual(['otlp', 'debug', 'file']);
+  });
+});
+
+describe('otlp exporter config: the persistent sending queue', () => {
+  it('resolves storage and max_bytes (default 256MiB); max_items is the in-memory bound only', () => {
+    expect(resolve({ endpoint: 'http://h:4318', sending_queue: { storage: 'storage' } }).sendingQueue).toEqual({
+      enabled: true,
+      numConsumers: 4,
+      queueSize: 1000,
+      storage: 'storage',
+      maxBytes: 256 * 1024 * 1024,
+    });
+    expect(resolve({ endpoint: 'http://h:4318', sending_queue: { storage: 'storage/q', max_bytes: '1GiB', queue_size: 10 } }).sendingQueue).toMatchObject({
+      storage: 'storage/q',
+      maxBytes: 1024 * 1024 * 1024,
+      queueSize: 10,
+    });
+    expect(messages({ endpoint: 'http://h', sending_queue: { storage: 'storage', max_bytes: 1_000_000 } })).toEqual([]);
+  });
+
+  it('explains settings that do not go with storage, or without it', () => {
+    expect(messages({ endpoint: 'http://h', sending_queue: { storage: 'storage', max_items: 10, enabled: false } })).toEqual([
+      'sending_queue.max_items: bounds the in-memory queue; with storage, cap the disk with max_bytes (and queue_size)',
+      'sending_queue.enabled: must not be false with storage: the persistent queue is a sending queue',
+    ]);
+    expect(messages({ endpoint: 'http://h', sending_queue: { max_bytes: '1GiB' } })).toEqual([
+      'sending_queue.max_bytes: caps the queue on disk: only with storage (the in-memory queue is bounded by queue_size and max_items)',
+    ]);
+    expect(messages({ endpoint: 'http://h', sending_queue: { storage: 'storage', max_bytes: '12 parsecs' } })[0]).toMatch(/^sending_queue.max_bytes: must be a size from 1 byte to 1TiB.*unknown unit "parsecs"/);
+    expect(messages({ endpoint: 'http://h', sending_queue: { storage: '' } })[0]).toMatch(/^sending_queue.storage: /);
   });
 });

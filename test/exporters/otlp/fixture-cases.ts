@@ -27,12 +27,12 @@ export const EXPORTER_VALID_CASES: Readonly<Record<string, (config: SlowatchConf
       compression: 'none',
       timeoutMs: 5000,
       tls: { insecure: false, insecureSkipVerify: true, caFile: 'ca.pem', certFile: 'client.pem', keyFile: 'client-key.pem' },
-      sendingQueue: { enabled: true, numConsumers: 8, queueSize: 500, maxItems: 100_000 },
+      sendingQueue: { enabled: true, numConsumers: 8, queueSize: 500, maxItems: 100_000, maxBytes: 256 * 1024 * 1024 },
       retry: { enabled: true, initialIntervalMs: 1000, randomizationFactor: 0.2, multiplier: 2, maxIntervalMs: 60_000, maxElapsedTimeMs: 600_000 },
     });
     const grpc = settings<OtlpExporterSettings>(config, 'otlp/grpc');
     expect(grpc).toMatchObject({ protocol: 'grpc', endpoints: { traces: 'collector.internal:4317' }, grpcSecure: false, compression: 'gzip' });
-    expect(grpc.sendingQueue).toEqual({ enabled: true, numConsumers: 4, queueSize: 50, maxItems: 50_000 });
+    expect(grpc.sendingQueue).toEqual({ enabled: true, numConsumers: 4, queueSize: 50, maxItems: 50_000, maxBytes: 256 * 1024 * 1024 });
     expect(grpc.retry).toMatchObject({ enabled: false, initialIntervalMs: 5000 });
     expect(settings<DebugExporterSettings>(config, 'debug')).toEqual({ verbosity: 'detailed' });
     expect(settings<FileExporterSettings>(config, 'file')).toEqual({

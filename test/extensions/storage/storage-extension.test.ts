@@ -7,6 +7,7 @@ import type { StorageExtensionSettings } from '../../../extensions/storage/confi
 import { isEngineStateHost } from '../../../extensions/storage/engine-state-host';
 import type { AttachedEngines } from '../../../extensions/storage/engine-state-host';
 import { SlowatchStore } from '../../../src/storage/slowatch-store';
+import { STORE_MIGRATIONS } from '../../../src/storage/store-migrations';
 import { sha256, useTempDir } from '../../storage/store-test-files';
 import { FakeReadings, fakeEngines, recommendation, sloAlert, storageTestContext } from './fake-engines';
 
@@ -53,7 +54,7 @@ describe('storage extension', () => {
   it('creates the store, writes the objectives, and serves it as the report store once started', async () => {
     const { extension, context } = await run();
     expect(extension.store?.objectives().map((o) => o.spec.name)).toEqual(['checkout']);
-    expect(context.lines.some((line) => line.startsWith('info: extension storage: store ') && line.includes('schema version 1'))).toBe(true);
+    expect(context.lines.some((line) => line.startsWith('info: extension storage: store ') && line.includes(`schema version ${STORE_MIGRATIONS.length}`))).toBe(true);
     expect(context.lines).toContain('debug: extension storage: slo/slo: no snapshot, starting cold');
     await extension.shutdown();
     expect(extension.store).toBeUndefined();

@@ -117,7 +117,7 @@ export class MemoryReportStore implements ReportStore {
   keyRollups(query: KeyRollupQuery): readonly KeyRollupRow[] {
     this.count('keyRollups');
     const rows = this.keyRows
-      .filter((row) => row.service === query.service && (query.operation === undefined || row.operation === query.operation))
+      .filter((row) => row.service === query.service && (query.operation === undefined || row.operation === query.operation) && (query.spanKind === undefined || row.spanKind === query.spanKind))
       .filter((row) => row.endMs > query.fromMs && row.endMs <= query.toMs)
       .sort((a, b) => a.endMs - b.endMs);
     return rows.slice(Math.max(0, rows.length - (query.limit ?? 2000)));

@@ -28,7 +28,7 @@ const VALID_CASES: Readonly<Record<string, (config: SlowatchConfig) => void>> = 
   'valid_otlp_receiver_minimal.yaml': (config) => {
     expect(otlp(config)).toEqual({
       grpc: { host: '127.0.0.1', port: 4317, maxRecvMsgSize: 16 * 1024 * 1024 },
-      http: { host: '127.0.0.1', port: 4318, maxRequestBodySize: 16 * 1024 * 1024 },
+      http: { host: '127.0.0.1', port: 4318, maxRequestBodySize: 16 * 1024 * 1024, readHeaderTimeoutMs: 10_000, readTimeoutMs: 30_000, idleTimeoutMs: 5_000, maxConnections: 1000 },
     });
     expect(config.service.pipelines[0]?.receivers).toEqual(['otlp']);
   },
@@ -45,6 +45,7 @@ const VALID_CASES: Readonly<Record<string, (config: SlowatchConfig) => void>> = 
         host: '::1',
         port: 14318,
         maxRequestBodySize: 1_048_576,
+        readHeaderTimeoutMs: 10_000, readTimeoutMs: 30_000, idleTimeoutMs: 5_000, maxConnections: 1000,
         tls: { certFile: 'certs/server.crt', keyFile: 'certs/server.key' },
         auth: { bearerToken: 's3cret-t0ken' },
       },
@@ -54,7 +55,7 @@ const VALID_CASES: Readonly<Record<string, (config: SlowatchConfig) => void>> = 
     expect(config.service.extensions).toEqual(['health_check']);
   },
   'valid_otlp_receiver_http_only.yaml': (config) => {
-    expect(otlp(config)).toEqual({ http: { host: '127.0.0.1', port: 0, maxRequestBodySize: 512 * 1024 } });
+    expect(otlp(config)).toEqual({ http: { host: '127.0.0.1', port: 0, maxRequestBodySize: 512 * 1024, readHeaderTimeoutMs: 10_000, readTimeoutMs: 30_000, idleTimeoutMs: 5_000, maxConnections: 1000 } });
     expect(config.extensions.health_check?.settings as HealthCheckExtensionSettings).toEqual({ host: '0.0.0.0', port: 8081 });
   },
 };
@@ -91,14 +92,21 @@ describe('otlp receiver config', () => {
   it('has the Collector-style defaults, loopback endpoints, and no protocol unless one is written', () => {
     expect(createDefaultConfig()).toEqual({});
     expect(createDefaultGrpcConfig()).toEqual({ endpoint: '127.0.0.1:4317', max_recv_msg_size: '16MiB' });
-    expect(createDefaultHttpConfig()).toEqual({ endpoint: '127.0.0.1:4318', max_request_body_size: '16MiB' });
+    expect(createDefaultHttpConfig()).toEqual({
+      endpoint: '127.0.0.1:4318',
+      max_request_body_size: '16MiB',
+      read_header_timeout: '10s',
+      read_timeout: '30s',
+      idle_timeout: '5s',
+      max_connections: 1000,
+    });
     expect(() => resolveOtlpReceiverSettings(createDefaultConfig())).toThrow('no protocol is enabled');
     expect(otlpReceiverFactory).toMatchObject({ kind: 'receiver', type: 'otlp', signals: ['traces', 'metrics', 'logs'] });
   });
 
   it('enables exactly the protocols written', () => {
     expect(resolveOtlpReceiverSettings({ protocols: { http: {} } })).toEqual({
-      http: { host: '127.0.0.1', port: 4318, maxRequestBodySize: 16_777_216 },
+      http: { host: '127.0.0.1', port: 4318, maxRequestBodySize: 16_777_216, readHeaderTimeoutMs: 10_000, readTimeoutMs: 30_000, idleTimeoutMs: 5_000, maxConnections: 1000 },
     });
     expect(resolveOtlpReceiverSettings({ protocols: { grpc: { endpoint: '[::]:0' } } })).toEqual({
       grpc: { host: '::', port: 0, maxRecvMsgSize: 16_777_216 },
@@ -111,8 +119,27 @@ describe('otlp receiver config', () => {
       'protocols: must enable at least one protocol: a mapping with grpc and/or http, e.g. { grpc: {}, http: {} }, got none',
     ]);
     expect(issues({ protocols: { http: null, grpc: null } })).toEqual([]);
-    expect(issues({ protocols: { http: 'yes' } })).toEqual(['protocols.http: must be a mapping with endpoint, max_request_body_size, tls and auth, got "yes"']);
-    expect(issues({ protocols: { http: { cors: {} } } })).toEqual(['protocols.http.cors: unknown key; valid keys: endpoint, max_request_body_size, tls, auth']);
+    expect(issues({ protocols: { http: 'yes' } })).toEqual(['protocols.http: must be a mapping with endpoint, max_request_body_size, read_header_timeout, read_timeout, idle_timeout, max_connections, tls and auth, got "yes"']);
+    expect(issues({ protocols: { http: { cors: {} } } })).toEqual(['protocols.http.cors: unknown key; valid keys: endpoint, max_request_body_size, read_header_timeout, read_timeout, idle_timeout, max_connections, tls, auth']);
+  });
+
+  it('takes the connection limits of OTLP/HTTP as durations and a count, with clear errors', () => {
+    expect(
+      resolveOtlpReceiverSettings({ protocols: { http: { read_header_timeout: '2s', read_timeout: '1m', idle_timeout: '500ms', max_connections: 64 } } }).http,
+    ).toMatchObject({ readHeaderTimeoutMs: 2_000, readTimeoutMs: 60_000, idleTimeoutMs: 500, maxConnections: 64 });
+    expect(issues({ protocols: { http: { read_header_timeout: 10 } } })).toEqual([
+      'protocols.http.read_header_timeout: must be a duration from 100ms to 1h, e.g. 10s, got 10: a duration needs a unit (ms, s, m, h, d, w), e.g. 10ms or 10s',
+    ]);
+    expect(issues({ protocols: { http: { read_timeout: '0' } } })).toEqual(['protocols.http.read_timeout: must be a duration from 100ms to 1h, e.g. 10s, got "0"']);
+    expect(issues({ protocols: { http: { idle_timeout: '2h' } } })).toEqual(['protocols.http.idle_timeout: must be a duration from 100ms to 1h, e.g. 10s, got "2h"']);
+    // Against the default read_timeout (30s) too: the message names the value it was compared with.
+    expect(issues({ protocols: { http: { read_header_timeout: '1m' } } })).toEqual([
+      'protocols.http.read_header_timeout: must be at most read_timeout (30s): the headers are part of the request, got "1m"',
+    ]);
+    expect(issues({ protocols: { http: { read_header_timeout: '1m', read_timeout: '2m' } } })).toEqual([]);
+    for (const bad of [0, 1.5, -3, 2_000_000, '10']) {
+      expect(issues({ protocols: { http: { max_connections: bad } } })).toEqual([`protocols.http.max_connections: must be an integer from 1 to 1000000, got ${JSON.stringify(bad)}`]);
+    }
   });
 
   it('checks tokens without ever showing them', () => {
