@@ -5,6 +5,7 @@ import type { AnyValue, KeyValue, Resource } from '../../src/otlp/model/common';
 import type { Span } from '../../src/otlp/model/trace';
 import { readOtlpSpanFields } from './otlp-span-reader';
 import type { OtlpSpanReader } from './otlp-span-reader';
+import { boundedLabelValue } from '../../src/engine/label-value';
 
 /**
  * The span attributes the engines' span semantics read (src/engine/span-semantics):
@@ -74,7 +75,7 @@ export class OtlpPickedSpanReader<S extends SpanSample> implements OtlpSpanReade
         wanted[key] = anyValueToJs(kv.value);
       }
     }
-    this.sample.service = service;
+    this.sample.service = boundedLabelValue(service);
     this.sample.resourceAttributes = wanted ?? EMPTY_ATTRIBUTES;
   }
 

@@ -5,6 +5,7 @@ import type { KeyValue, Resource } from '../../src/otlp/model/common';
 import type { Span } from '../../src/otlp/model/trace';
 import { readOtlpSpanEndTimeMs, readOtlpSpanFields } from './otlp-span-reader';
 import type { OtlpSpanReader } from './otlp-span-reader';
+import { boundedLabelValue } from '../../src/engine/label-value';
 
 /**
  * Reads OTLP spans into a SpanSample with all their attributes and the end
@@ -20,7 +21,7 @@ export class OtlpSpanSampleReader implements OtlpSpanReader<SpanSample> {
   useResource(resource: Resource | undefined): void {
     const resourceAttributes = toAttributeMap(resource?.attributes);
     const service = resourceAttributes['service.name'];
-    this.sample.service = typeof service === 'string' ? service : '';
+    this.sample.service = typeof service === 'string' ? boundedLabelValue(service) : '';
     this.sample.resourceAttributes = resourceAttributes;
   }
 

@@ -6,6 +6,7 @@ import type { AttributeMap, SpanSample, SpanSampleRecorder } from '../../src/eng
 import { FailureCounter } from '../../src/logging/logger';
 import type { Logger } from '../../src/logging/logger';
 import type { IntervalLoop } from './interval-loop';
+import { boundedLabelValue } from '../../src/engine/label-value';
 
 export interface RecordingSpanProcessorOptions<S extends SpanSample> {
   /** The engine every finished span goes to. */
@@ -117,7 +118,7 @@ export class RecordingSpanProcessor<S extends SpanSample> implements SpanProcess
   private readResource(resource: Resource): void {
     const attributes = resource.attributes;
     const name = attributes['service.name'];
-    this.lastService = typeof name === 'string' ? name : '';
+    this.lastService = typeof name === 'string' ? boundedLabelValue(name) : '';
     this.lastResourceAttributes = attributes;
   }
 }

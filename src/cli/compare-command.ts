@@ -5,6 +5,7 @@ import { formatCompareJson, formatCompareTable } from '../ci/compare-report-form
 import { SamplesInputError, readSamplesFile } from '../ci/samples-input';
 import type { MetricSamples } from '../ci/samples-input';
 import type { TextOutput } from './validate-command';
+import { processExitHooks } from './process-exit-hooks';
 
 /** Exit codes of `slowatch compare`. */
 export const COMPARE_EXIT_OK = 0;
@@ -93,12 +94,7 @@ export interface CompareCliIo extends CompareCommandIo {
 
 /** Adds `slowatch compare` to the program. */
 export function addCompareCommand(program: Command, io: CompareCliIo = { stdout: process.stdout, stderr: process.stderr }): void {
-  const setExitCode =
-    io.setExitCode ??
-    ((code: number) => {
-      process.exitCode = code;
-    });
-  const exit = io.exit ?? ((code: number) => process.exit(code));
+  const { setExitCode, exit } = processExitHooks(io);
   program
     .command('compare')
     .description('judge benchmark samples of --current against --baseline per metric (Mann-Whitney, as Kayenta); exit 1 on a regression')

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command, CommanderError } from 'commander';
 import { buildDashboards, renderDashboardJson } from '../dashboards/build-dashboards';
 import type { TextOutput } from './validate-command';
+import { processExitHooks } from './process-exit-hooks';
 
 /*
  * `slowatch dashboards`: writes the Grafana dashboards (built in code with
@@ -106,12 +107,7 @@ export interface DashboardsCliIo extends DashboardsCommandIo {
 
 /** Adds `slowatch dashboards` to the program. */
 export function addDashboardsCommand(program: Command, io: DashboardsCliIo = { stdout: process.stdout, stderr: process.stderr }): void {
-  const setExitCode =
-    io.setExitCode ??
-    ((code: number) => {
-      process.exitCode = code;
-    });
-  const exit = io.exit ?? ((code: number) => process.exit(code));
+  const { setExitCode, exit } = processExitHooks(io);
   program
     .command('dashboards')
     .description('write the Grafana dashboards (SLO overview, SLO detail, service performance, recommendations and events) as JSON')

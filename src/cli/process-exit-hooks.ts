@@ -1,12 +1,15 @@
 /** How a command ends: the process's own, unless a test replaces them. */
-export interface ProcessExitHooks {
+export interface ProcessExitHooks<Exit extends (code: number) => void = (code: number) => never> {
   readonly setExitCode: (code: number) => void;
-  /** Ends at once (commander's usage errors and --help); must not return. */
-  readonly exit: (code: number) => never;
+  /** Ends at once (commander's usage errors and --help); the process's own never returns. */
+  readonly exit: Exit | ((code: number) => never);
 }
 
 /** The given hooks, the process's own for those not given. */
-export function processExitHooks(overrides: Partial<ProcessExitHooks>): ProcessExitHooks {
+export function processExitHooks<Exit extends (code: number) => void = (code: number) => never>(overrides: {
+  readonly setExitCode?: (code: number) => void;
+  readonly exit?: Exit;
+}): ProcessExitHooks<Exit> {
   return {
     setExitCode:
       overrides.setExitCode ??

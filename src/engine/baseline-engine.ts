@@ -14,7 +14,6 @@ import { BASELINE_ENGINE_STATE_FORMAT } from './baseline-engine-state';
 import type { StateRestoreSummary } from './state-restore-summary';
 import { fieldPath, malformed, readArray, readInteger, readRecord, readString } from '../slo/snapshot-reader';
 import { readReal } from '../anomaly/state-reader';
-import { boundedLabelValue } from './label-value';
 
 /** Told about every key at every interval close; the anomaly engine is one. */
 export interface BaselineListener {
@@ -162,7 +161,7 @@ export class BaselineEngine {
   record(span: BaselineSpanSample): void {
     const kind = span.kind;
     if (this.tracked[kind] !== true) return;
-    const series = this.index.get(boundedLabelValue(span.service), kind, this.namer.operation(span));
+    const series = this.index.get(span.service, kind, this.namer.operation(span));
     series.add(span.durationMs, isAvailabilityBad(span), span.traceId);
   }
 
@@ -170,7 +169,7 @@ export class BaselineEngine {
   find(span: BaselineSpanSample): BaselineSeries | undefined {
     const kind = span.kind;
     if (this.tracked[kind] !== true) return undefined;
-    return this.index.find(boundedLabelValue(span.service), kind, this.namer.operation(span));
+    return this.index.find(span.service, kind, this.namer.operation(span));
   }
 
   /**

@@ -186,7 +186,7 @@ export class SloEngine {
       if (!o.matcher.matches(span, this.namer)) continue;
       const bad = o.availability ? isAvailabilityBad(span) : isLatencyBad(span, o.latencyThresholdMs);
       const values = o.scratch;
-      values[0] = boundedLabelValue(span.service);
+      values[0] = span.service;
       for (let g = 1; g < values.length; g++) values[g] = boundedLabelValue(attributeValueToString(span.attribute(o.labelNames[g] as string)));
       o.index.get(values).record(time, bad);
     }

@@ -22,7 +22,10 @@ export const OtlpSpanKind = {
 export const OtlpStatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 
 export class SpanSample {
-  /** Resource attribute service.name; '' when absent. */
+  /**
+   * Resource attribute service.name; '' when absent. The readers that fill it cut it to
+   * MAX_LABEL_VALUE_LENGTH (label-value.ts) once per resource: it becomes a series label in every engine.
+   */
   service = '';
   /** OTLP numbering (OtlpSpanKind). */
   kind: number = OtlpSpanKind.UNSPECIFIED;

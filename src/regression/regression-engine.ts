@@ -153,14 +153,14 @@ export class RegressionEngine {
       return;
     }
     const now = this.clock.now();
-    const service = this.serviceOf(boundedLabelValue(span.service));
+    const service = this.serviceOf(span.service);
     if (service === undefined) {
       this.untracked.serviceLimit++;
       return;
     }
     const version = service.observe(versionName, now);
     const scratch = this.scratch;
-    scratch[0] = boundedLabelValue(span.service);
+    scratch[0] = span.service;
     scratch[1] = this.namer.operation(span);
     scratch[2] = SPAN_KIND_LABELS[kind] as string;
     const key = this.keys.get(scratch);
