@@ -227,14 +227,24 @@ service:
     await sleep(Math.max(0, 12_000));
     churning = false;
     await churn;
-    // The leak alone, steady, for longer than the detector's minimum span.
-    const leakUntil = Date.now() + 28_000;
-    while (Date.now() < leakUntil) {
-      await drive(shopUrl, ['/session/leaky'], { requests: 5, concurrency: 1 });
-      await sleep(400);
+    // The leak alone, steady, for longer than the detector's minimum span, and on while the lists are polled:
+    // on a loaded machine GC noise can keep the heap trend's fit under its r² for a while, and a leak that
+    // stopped would never be seen after that.
+    let leaking = true;
+    const leak = (async () => {
+      while (leaking) {
+        await drive(shopUrl, ['/session/leaky'], { requests: 5, concurrency: 1 });
+        await sleep(400);
+      }
+    })();
+    try {
+      await sleep(28_000);
+      agentList = await pollUntil(agentApi, hasAllPlanted, 30_000);
+      gatewayList = await pollUntil(gatewayApi, hasAllPlanted, 30_000);
+    } finally {
+      leaking = false;
+      await leak;
     }
-    agentList = await pollUntil(agentApi, hasAllPlanted, 30_000);
-    gatewayList = await pollUntil(gatewayApi, hasAllPlanted, 30_000);
 
     for (const [name, list] of [
       ['agent', agentList],
